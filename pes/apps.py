@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PesConfig(AppConfig):
+    name = "pes"
+    verbose_name = "Engagement (PES)"

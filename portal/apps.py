@@ -1,0 +1,22 @@
+import logging
+
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "Portal core"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from portal.tenancy.roles import grant_app_role
+
+        post_migrate.connect(grant_app_role, sender=self)
+
+        from django.conf import settings
+
+        if settings.CELERY_TASK_ALWAYS_EAGER and not settings.REDIS_URL:
+            logging.getLogger("portal").warning(
+                "REDIS_URL is not set: Celery tasks run in-process (eager), beat does not run."
+            )

@@ -1,0 +1,24 @@
+"""Platform tasks shared by every app."""
+
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+
+
+@shared_task(
+    name="portal.send_templated_email",
+    autoretry_for=(OSError,),
+    max_retries=5,
+)
+def send_templated_email(*, to: list[str], template: str, context: dict) -> None:
+    """Render ``<template>_subject.txt``, ``_body.txt`` and (if present) ``_body.html`` and
+    send them. Retried with backoff while the mail server is unreachable."""
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    text = render_to_string(f"{template}_body.txt", context)
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=to)
+    try:
+        message.attach_alternative(render_to_string(f"{template}_body.html", context), "text/html")
+    except TemplateDoesNotExist:
+        pass  # the HTML part is optional
+    message.send()

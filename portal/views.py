@@ -1,0 +1,52 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from portal.api.errors import json_error
+from portal.tenancy.access import member_required
+
+
+def home(request):
+    return render(request, "portal/home.html")
+
+
+@member_required
+def dashboard(request):
+    return render(request, "space/dashboard.html")
+
+
+@never_cache
+def healthz(request):
+    """For the load balancer and docker-compose: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith(("/api/", "/_allauth/"))
+
+
+def page_not_found(request, exception=None):
+    if _wants_json(request):
+        return json_error(404, "not_found", "Not found.")
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    if _wants_json(request):
+        return json_error(403, "permission_denied", str(exception or "") or "Forbidden.")
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def bad_request(request, exception=None):
+    if _wants_json(request):
+        return json_error(400, "bad_request", "Bad request.")
+    return render(request, "400.html", status=400)
+
+
+def server_error(request):
+    if _wants_json(request):
+        return json_error(500, "server_error", "Something went wrong on our side.")
+    return render(request, "500.html", status=500)
