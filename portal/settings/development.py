@@ -20,3 +20,7 @@ from .base import *  # noqa: E402, F403
 
 # The demo staff account has no authenticator; production requires one.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)  # noqa: F405
+
+# Serve static files straight from the apps and static/ (no collectstatic in development).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG  # noqa: F405
