@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+
+from partners.models import Membership, Organisation
+from portal.models import User
+
+SPEC_ACCOUNTS = {
+    # SPEC §5: account -> (organisation, type code, tier level, role)
+    "staff@vendor.example": None,
+    "admin@northwind.example": ("Northwind Distribution", "DE", "distributor", 2, "admin"),
+    "sales@northwind.example": ("Northwind Distribution", "DE", "distributor", 2, "sales"),
+    "admin@bluepeak.example": ("Bluepeak IT", "FR", "reseller", 1, "admin"),
+    "admin@cloudnine.example": ("Cloud Nine Hosting", "US", "csp", 1, "admin"),
+}
+
+
+def _snapshot():
+    found = {}
+    for user in User.objects.all():
+        membership = (
+            Membership.objects.select_related("organisation__partner_type", "organisation__tier")
+            .filter(user=user)
+            .first()
+        )
+        if membership is None:
+            found[user.email] = None
+            assert user.is_staff
+            continue
+        org = membership.organisation
+        found[user.email] = (
+            org.name,
+            org.country.code,
+            org.partner_type.code,
+            org.tier.level,
+            membership.role,
+        )
+    return found
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_exactly_the_spec_accounts_and_is_idempotent():
+    call_command("seed_demo")
+    first = _snapshot()
+    call_command("seed_demo")
+
+    assert first == SPEC_ACCOUNTS
+    assert _snapshot() == SPEC_ACCOUNTS
+    assert Organisation.objects.count() == 3
+    assert all(u.check_password("demo-pass-2026") for u in User.objects.all())
+    assert set(Organisation.objects.values_list("status", flat=True)) == {"active"}
