@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal core"
 
     def ready(self):
+        from portal import checks  # noqa: F401 - registers the deployment checks
         from django.db.models.signals import post_migrate
 
         from portal.tenancy.roles import grant_app_role

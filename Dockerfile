@@ -1,0 +1,32 @@
+# Production image: gunicorn (sync workers) behind the host's TLS proxy, WhiteNoise static.
+FROM python:3.11-slim-bookworm AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc libpq-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY pyproject.toml README.md ./
+# Wheels for every dependency (psycopg2 compiles here, against libpq).
+RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=portal.settings.production
+# libpq for psycopg2; pango and fonts for WeasyPrint's PDFs.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpq5 libpango-1.0-0 libpangoft2-1.0-0 \
+    libharfbuzz-subset0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+WORKDIR /app
+COPY . .
+RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused/unused \
+    python manage.py collectstatic --noinput \
+ && useradd --create-home --uid 10001 portal \
+ && mkdir -p /app/var/media \
+ && chown -R portal /app/var
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", \
+     "--worker-class", "sync", "--access-logfile", "-", "--forwarded-allow-ips", "*"]

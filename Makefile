@@ -1,0 +1,55 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint check clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[dev]"
+	@# Django silently prefers psycopg 3 when both drivers are installed.
+	@if $(BIN)/python -c "import psycopg" 2>/dev/null; then \
+		echo "psycopg 3 is installed beside psycopg2: removing it"; \
+		$(BIN)/pip uninstall --quiet -y psycopg psycopg-binary psycopg-c; fi
+	touch $@
+
+# Serves the portal on http://$(HOST):$(PORT) with the demo data. With REDIS_URL set, a
+# Celery worker and beat run beside it; without, tasks run in-process (eager).
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@if [ -n "$$REDIS_URL" ]; then \
+		trap 'kill 0' EXIT INT TERM; \
+		$(BIN)/celery -A portal worker --loglevel=INFO & \
+		$(BIN)/celery -A portal beat --loglevel=INFO & \
+		$(MANAGE) runserver $(HOST):$(PORT); \
+	else \
+		$(MANAGE) runserver $(HOST):$(PORT); \
+	fi
+
+# The whole suite against real PostgreSQL (DATABASE_URL, or the embedded one) and a real
+# Redis for the Celery worker tests (REDIS_URL, by default the local one, database 15).
+test: install
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/15}" $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=portal.settings.production \
+		SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=portal.example \
+		REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
+		DATABASE_URL="$${DATABASE_URL:-postgres://localhost/portal}" \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

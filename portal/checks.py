@@ -1,0 +1,34 @@
+"""Deployment checks Django's own `check --deploy` does not make (CSP, MFA, tenancy)."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def portal_deploy_checks(app_configs, **kwargs):
+    problems = []
+    directives = getattr(settings, "CONTENT_SECURITY_POLICY", {}).get("DIRECTIVES", {})
+    if "csp.middleware.CSPMiddleware" not in settings.MIDDLEWARE or not directives:
+        problems.append(Warning("No Content-Security-Policy is sent.", id="portal.W001"))
+    for directive in ("script-src", "style-src", "default-src"):
+        if "'unsafe-inline'" in directives.get(directive, []):
+            problems.append(
+                Warning(f"CSP {directive} allows 'unsafe-inline'.", id="portal.W002")
+            )
+    if not settings.MFA_REQUIRED_FOR_STAFF:
+        problems.append(
+            Warning(
+                "Staff may use the admin without MFA.",
+                hint="Set MFA_REQUIRED_FOR_STAFF=true.",
+                id="portal.W003",
+            )
+        )
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        problems.append(
+            Warning(
+                "Celery tasks run in the web process.",
+                hint="Set REDIS_URL to the broker.",
+                id="portal.W004",
+            )
+        )
+    return problems
