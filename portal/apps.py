@@ -8,9 +8,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal core"
 
     def ready(self):
-        from portal import checks  # noqa: F401 - registers the deployment checks
         from django.db.models.signals import post_migrate
 
+        from portal import checks  # noqa: F401 - registers the deployment checks
         from portal.tenancy.roles import grant_app_role
 
         post_migrate.connect(grant_app_role, sender=self)

@@ -12,9 +12,7 @@ def portal_deploy_checks(app_configs, **kwargs):
         problems.append(Warning("No Content-Security-Policy is sent.", id="portal.W001"))
     for directive in ("script-src", "style-src", "default-src"):
         if "'unsafe-inline'" in directives.get(directive, []):
-            problems.append(
-                Warning(f"CSP {directive} allows 'unsafe-inline'.", id="portal.W002")
-            )
+            problems.append(Warning(f"CSP {directive} allows 'unsafe-inline'.", id="portal.W002"))
     if not settings.MFA_REQUIRED_FOR_STAFF:
         problems.append(
             Warning(

@@ -1,7 +1,6 @@
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.shortcuts import redirect
-
-from allauth.mfa.models import Authenticator
 
 STAFF_PATHS = ("/admin/", "/api/v1/staff/")
 

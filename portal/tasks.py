@@ -1,5 +1,7 @@
 """Platform tasks shared by every app."""
 
+import contextlib
+
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
@@ -17,8 +19,6 @@ def send_templated_email(*, to: list[str], template: str, context: dict) -> None
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     text = render_to_string(f"{template}_body.txt", context)
     message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=to)
-    try:
+    with contextlib.suppress(TemplateDoesNotExist):  # the HTML part is optional
         message.attach_alternative(render_to_string(f"{template}_body.html", context), "text/html")
-    except TemplateDoesNotExist:
-        pass  # the HTML part is optional
     message.send()

@@ -9,6 +9,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from partners.models import Membership
+from tests.celery_support import celery_worker  # noqa: F401 - a fixture for every test module
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, PartnerTypeFactory
 
 

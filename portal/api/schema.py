@@ -23,5 +23,5 @@ _DESCRIPTIONS = {
 }
 
 
-def ERROR_RESPONSES(*codes: int) -> dict:  # noqa: N802 - reads as a constant at call sites
+def ERROR_RESPONSES(*codes: int) -> dict:
     return {c: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[c]) for c in codes}

@@ -226,7 +226,9 @@ else:
 # --- Email ----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Portal <partners@vendor.example>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Partner Portal <partners@vendor.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- i18n, static, media --------------------------------------------------------------

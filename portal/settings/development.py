@@ -16,7 +16,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = embedded_database_url(VAR_DIR)
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 # The demo staff account has no authenticator; production requires one.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)  # noqa: F405

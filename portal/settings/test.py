@@ -2,7 +2,6 @@
 
 import uuid
 
-
 from .development import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -41,6 +41,7 @@ def grant_app_role(using: str = "default", **_kwargs) -> None:
             # Tables created by later migrations of this same owner.
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA public "
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {quoted}",
-            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {quoted}",
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+            f"GRANT USAGE, SELECT ON SEQUENCES TO {quoted}",
         ):
             cursor.execute(statement)

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from partners.models import Membership
 from portal.celery import app
 from portal.tasks import send_templated_email
-from tests.celery_support import celery_worker, wait_for  # noqa: F401 - fixture
+from tests.celery_support import wait_for
 
 pytestmark = pytest.mark.celery_worker
 
@@ -38,7 +38,8 @@ def test_a_task_runs_in_the_system_context_as_the_application_role(
 
 def test_an_email_task_sends_the_email_through_the_worker(celery_worker, settings):
     engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], settings.BASE_DIR / "tests/templates"]}]
+    test_templates = settings.BASE_DIR / "tests/templates"
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], test_templates]}]
     send_templated_email.delay(
         to=["someone@partner.example"],
         template="emails/test_message",

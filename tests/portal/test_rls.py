@@ -39,7 +39,7 @@ def test_every_table_with_tenant_rows_has_forced_rls_and_the_policy():
         )
         rows = cursor.fetchall()
 
-    unprotected = [name for name, enabled, forced, policy in rows if not (enabled and forced and policy)]
+    unprotected = [name for name, *flags in rows if not all(flags)]
     assert unprotected == [], f"tables holding tenant rows without forced RLS: {unprotected}"
 
 
@@ -113,9 +113,7 @@ def test_a_nested_context_restores_the_outer_one(tenants):
         # Back in the system context: the tenant's settings did not outlive the savepoint.
         assert Membership.objects.count() == 3
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_user = session_user, current_setting('app.tenant_id', true)"
-        )
+        cursor.execute("SELECT current_user = session_user, current_setting('app.tenant_id', true)")
         assert cursor.fetchone() == (True, "")
 
 
