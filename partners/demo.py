@@ -1,63 +1,101 @@
-"""Demo partners and accounts (SPEC §5)."""
+"""Demo programmes, partners and accounts (SPEC §5)."""
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from partners.models import Membership, Organisation, PartnerType, Tier
-
-# The Vates programme's partner types (SPEC §3.1), each with tiers 1-4 (SPEC §3.2).
-PARTNER_TYPES = [
-    ("distributor", "Distributor"),
-    ("msp", "Managed Service Provider"),
-    ("reseller", "Reseller"),
-    ("csp", "Cloud Service Provider"),
-    ("order_taker", "Order Taker"),
-]
+from partners.models import Membership, Organisation, PartnerProfile, Tier
+from partners.services.programme import programme_load
 
 ORGANISATIONS = [
-    # name, country, type code, tier level
-    ("Northwind Distribution", "DE", "distributor", 2),
-    ("Bluepeak IT", "FR", "reseller", 1),
-    ("Cloud Nine Hosting", "US", "csp", 1),
+    # name, country, city, type code, tier level, description
+    (
+        "Northwind Distribution",
+        "DE",
+        "Hamburg",
+        "distributor",
+        2,
+        "Northwind Distribution supplies a network of more than eighty resellers and managed "
+        "service providers across Germany, Austria and Switzerland with Vates virtualization "
+        "subscriptions. Our channel team runs enablement days, pre-sales design reviews and "
+        "first-line support in German, and helps partners migrate their customers from "
+        "proprietary hypervisors with tested runbooks.",
+    ),
+    (
+        "Bluepeak IT",
+        "FR",
+        "Lyon",
+        "reseller",
+        1,
+        "Bluepeak IT is an infrastructure reseller for small and mid-sized companies in the "
+        "Auvergne-Rhone-Alpes region. We size, quote and deliver XCP-ng and Xen Orchestra "
+        "subscriptions for customers leaving VMware, and coordinate with the vendor's support "
+        "team for anything beyond first-line questions.",
+    ),
+    (
+        "Cloud Nine Hosting",
+        "US",
+        "Denver",
+        "csp",
+        1,
+        "Cloud Nine Hosting runs a multi-tenant virtual machine cloud on XCP-ng from two data "
+        "centres in Colorado and Virginia. Customers rent dedicated pools or self-service "
+        "virtual machines, with backups and disaster recovery managed through Xen "
+        "Orchestra, billed monthly.",
+    ),
 ]
 
 ACCOUNTS = [
-    # email, organisation name (None: channel team), role
-    ("staff@vendor.example", None, None),
-    ("admin@northwind.example", "Northwind Distribution", Membership.Role.ADMIN),
-    ("sales@northwind.example", "Northwind Distribution", Membership.Role.SALES),
-    ("admin@bluepeak.example", "Bluepeak IT", Membership.Role.ADMIN),
-    ("admin@cloudnine.example", "Cloud Nine Hosting", Membership.Role.ADMIN),
+    # email, organisation name (None: channel team), role, full name
+    ("staff@vendor.example", None, None, "Channel Team"),
+    ("admin@northwind.example", "Northwind Distribution", Membership.Role.ADMIN, "Nina Weber"),
+    ("sales@northwind.example", "Northwind Distribution", Membership.Role.SALES, "Sven Koch"),
+    ("admin@bluepeak.example", "Bluepeak IT", Membership.Role.ADMIN, "Bastien Morel"),
+    ("admin@cloudnine.example", "Cloud Nine Hosting", Membership.Role.ADMIN, "Carla Reyes"),
 ]
 
 
 def seed(*, stdout, password: str) -> None:
-    types = {}
-    for code, name in PARTNER_TYPES:
-        types[code], _ = PartnerType.objects.update_or_create(code=code, defaults={"name": name})
-        for level in range(1, 5):
-            Tier.objects.update_or_create(
-                partner_type=types[code], level=level, defaults={"name": f"{name} tier {level}"}
-            )
+    for code in ("xen-orchestra", "opennebula", "mattermost"):
+        programme_load(code=code)
+    vates = programme_load(code="vates", make_default=True)
+    types = {t.code: t for t in vates.types.all()}
 
     organisations = {}
-    for name, country, type_code, level in ORGANISATIONS:
-        organisations[name], _ = Organisation.objects.update_or_create(
+    for name, country, city, type_code, level, description in ORGANISATIONS:
+        organisation, _ = Organisation.objects.update_or_create(
             name=name,
             defaults={
                 "country": country,
                 "partner_type": types[type_code],
                 "tier": Tier.objects.get(partner_type=types[type_code], level=level),
                 "status": Organisation.Status.ACTIVE,
+                "joined_on": timezone.localdate().replace(month=1, day=15, year=2025),
             },
         )
+        PartnerProfile.objects.update_or_create(
+            organisation=organisation,
+            defaults={
+                "display_name": name,
+                "description": description,
+                "city": city,
+                "country": country,
+                "website": f"https://www.{name.split()[0].lower()}.example",
+            },
+        )
+        organisations[name] = organisation
 
     user_model = get_user_model()
-    for email, organisation_name, role in ACCOUNTS:
+    for email, organisation_name, role, full_name in ACCOUNTS:
         is_staff = organisation_name is None
         user, _ = user_model.objects.update_or_create(
             email=email,
-            defaults={"is_staff": is_staff, "is_superuser": is_staff, "is_active": True},
+            defaults={
+                "is_staff": is_staff,
+                "is_superuser": is_staff,
+                "is_active": True,
+                "full_name": full_name,
+            },
         )
         user.set_password(password)
         user.save(update_fields=["password"])

@@ -6,7 +6,7 @@ import factory
 from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
-from partners.models import Membership, Organisation, PartnerType, Tier
+from partners.models import Membership, Organisation, PartnerType, Programme, Tier
 from portal.models import User
 from portal.tenancy.context import system_context
 
@@ -42,11 +42,22 @@ class UserFactory(SystemFactory):
                 )
 
 
+class ProgrammeFactory(SystemFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("code",)
+
+    code = "test-programme"
+    name = "Test Programme"
+    is_default = True
+
+
 class PartnerTypeFactory(SystemFactory):
     class Meta:
         model = PartnerType
-        django_get_or_create = ("code",)
+        django_get_or_create = ("programme", "code")
 
+    programme = factory.SubFactory(ProgrammeFactory)
     code = "reseller"
     name = factory.LazyAttribute(lambda o: o.code.replace("_", " ").title())
 

@@ -1,0 +1,34 @@
+from partners.models.applications import PartnerApplication
+from partners.models.organisations import (
+    Agreement,
+    Invitation,
+    Membership,
+    Organisation,
+    PartnerProfile,
+)
+from partners.models.programme import (
+    DiscountRule,
+    EmbargoedTerritory,
+    EngagementModel,
+    PartnerType,
+    Programme,
+    Tier,
+)
+from partners.models.training import SalesTraining, TechnicalCertification
+
+__all__ = [
+    "Agreement",
+    "DiscountRule",
+    "EmbargoedTerritory",
+    "EngagementModel",
+    "Invitation",
+    "Membership",
+    "Organisation",
+    "PartnerApplication",
+    "PartnerProfile",
+    "PartnerType",
+    "Programme",
+    "SalesTraining",
+    "TechnicalCertification",
+    "Tier",
+]
