@@ -1,7 +1,11 @@
-from django.urls import path
+"""The partners app's API routes; each area keeps its own list in partners/api/<area>.py."""
 
-from partners import api
+from partners.api import applications, directory, me, team, training
 
 urlpatterns = [
-    path("me", api.MeView.as_view(), name="me"),
+    *me.urlpatterns,
+    *applications.urlpatterns,
+    *team.urlpatterns,
+    *directory.urlpatterns,
+    *training.urlpatterns,
 ]

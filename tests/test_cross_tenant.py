@@ -8,45 +8,15 @@ clients) and the session cookie (browsers).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.routes import ROUTES
+from tests.routes.cases import OwnData, Public, TenantCollection, TenantObject
+
 TENANT_PREFIXES = ("api/v1/", "space/")
-
-
-@dataclass(frozen=True)
-class OwnData:
-    """A route that shows the caller's own organisation: each tenant sees its own
-    identifiers and never another tenant's."""
-
-    path: str
-
-
-@dataclass(frozen=True)
-class TenantObject:
-    """A route for one tenant-owned object: its owner may read it; anyone else gets 404
-    for every method, and nothing changes."""
-
-    path: str  # with {id}
-    make: Callable  # (tenant) -> object owned by that tenant
-    methods: tuple[str, ...] = ("get",)
-
-
-@dataclass(frozen=True)
-class TenantCollection:
-    """A list route: each tenant's list holds its own objects only."""
-
-    path: str
-    make: Callable
-
-
-ROUTES: dict[str, object] = {
-    "api:me": OwnData("/api/v1/me"),
-    "space:dashboard": OwnData("/space/"),
-}
 
 
 def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -113,6 +83,8 @@ def test_route_keeps_tenants_apart(name, tenants):
                 body = client.get(case.path).content.decode()
                 assert all(pk in body for pk in own), (name, via)
                 assert not any(pk in body for pk in foreign), (name, via)
+            elif isinstance(case, Public):
+                assert case.reason
             else:  # pragma: no cover - a new kind of case must be handled above
                 raise AssertionError(f"unknown case {case!r}")
 

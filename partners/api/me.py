@@ -1,3 +1,4 @@
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,3 +18,6 @@ class MeView(APIView):
                 {"user": caller.user, "organisation": caller.organisation, "role": caller.role}
             ).data
         )
+
+
+urlpatterns = [path("me", MeView.as_view(), name="me")]

@@ -1,0 +1,3 @@
+"""API routes: applications."""
+
+urlpatterns: list = []

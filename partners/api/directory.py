@@ -1,0 +1,3 @@
+"""API routes: directory."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API routes: team."""
+
+urlpatterns: list = []

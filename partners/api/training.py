@@ -1,0 +1,3 @@
+"""API routes: training."""
+
+urlpatterns: list = []

@@ -1,0 +1,23 @@
+"""Pages of the partners app (namespace "partners"): the public locator, application
+form and invitations, and the reseller-space pages under /space/. Each area keeps its own
+lists in partners/views/<area>.py."""
+
+from django.urls import include, path
+
+from partners.views import agreement, applications, directory, profile, team, training
+
+app_name = "partners"
+
+space_urlpatterns = [
+    *agreement.urlpatterns,
+    *team.urlpatterns,
+    *profile.urlpatterns,
+    *training.urlpatterns,
+]
+
+urlpatterns = [
+    *applications.urlpatterns,
+    *directory.urlpatterns,
+    *team.public_urlpatterns,
+    path("space/", include(space_urlpatterns)),
+]

@@ -1,0 +1,3 @@
+"""Pages: agreement."""
+
+urlpatterns: list = []

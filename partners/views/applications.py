@@ -1,0 +1,3 @@
+"""Pages: applications."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: directory."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: profile."""
+
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+from tests.routes.cases import OwnData
+
+ROUTES = {
+    "api:me": OwnData("/api/v1/me"),
+    "space:dashboard": OwnData("/space/"),
+}

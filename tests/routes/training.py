@@ -1,0 +1,1 @@
+ROUTES: dict[str, object] = {}
