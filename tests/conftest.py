@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
 from partners.models import Membership
 from tests.celery_support import celery_worker  # noqa: F401 - a fixture for every test module
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, PartnerTypeFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits (logins, applications) live in the cache: each test starts afresh."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

@@ -49,7 +49,9 @@ class ProgrammeFactory(SystemFactory):
 
     code = "test-programme"
     name = "Test Programme"
-    is_default = True
+    is_default = factory.LazyFunction(
+        lambda: not Programme.objects.filter(is_default=True).exists()
+    )
 
 
 class PartnerTypeFactory(SystemFactory):

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import uuid
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.routes import ROUTES
-from tests.routes.cases import OwnData, Public, TenantCollection, TenantObject
+from tests.routes.cases import OwnData, Public, StaffOnly, TenantCollection, TenantObject
 
 TENANT_PREFIXES = ("api/v1/", "space/")
 
@@ -58,6 +60,9 @@ def _others(tenants, tenant):
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_route_keeps_tenants_apart(name, tenants):
     case = ROUTES[name]
+    if isinstance(case, OwnData) and case.setup:
+        for tenant in tenants:
+            case.setup(tenant)
     for tenant in tenants:
         for via, client in _clients(tenant).items():
             if isinstance(case, OwnData):
@@ -83,6 +88,11 @@ def test_route_keeps_tenants_apart(name, tenants):
                 body = client.get(case.path).content.decode()
                 assert all(pk in body for pk in own), (name, via)
                 assert not any(pk in body for pk in foreign), (name, via)
+            elif isinstance(case, StaffOnly):
+                url = case.path.format(id=uuid.uuid4())
+                for method in case.methods:
+                    response = getattr(client, method)(url, {}, content_type="application/json")
+                    assert response.status_code == 403, (name, via, method)
             elif isinstance(case, Public):
                 assert case.reason
             else:  # pragma: no cover - a new kind of case must be handled above

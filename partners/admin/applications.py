@@ -1,0 +1,215 @@
+"""The channel team's review of applications: checks, age against the review time, and
+approve / reject (with a reason) / request more information (with a message)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from partners.models import PartnerApplication
+from partners.selectors.applications import application_age, application_checks
+from partners.services.applications import (
+    application_approve,
+    application_reject,
+    application_request_info,
+)
+from portal.errors import DomainError
+
+
+class LateFilter(admin.SimpleListFilter):
+    title = "review time"
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Past the review time")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            open_ids = [
+                a.pk
+                for a in queryset.filter(
+                    status__in=[
+                        PartnerApplication.Status.SUBMITTED,
+                        PartnerApplication.Status.INFO_REQUESTED,
+                    ]
+                ).select_related("programme")
+                if application_age(application=a)[1]
+            ]
+            return queryset.filter(pk__in=open_ids)
+        return queryset
+
+
+class ReasonForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "cols": 80}))
+
+
+@admin.register(PartnerApplication)
+class PartnerApplicationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "company_name",
+        "partner_type",
+        "country",
+        "status",
+        "submitted_at",
+        "age",
+        "checks_summary",
+    ]
+    list_filter = ["status", LateFilter, "programme", "partner_type", "country"]
+    search_fields = ["company_name", "contact_email", "contact_name", "website"]
+    list_select_related = ["programme", "partner_type"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = [f.name for f in PartnerApplication._meta.fields] + ["checks"]
+    fieldsets = [
+        (
+            "Review",
+            {
+                "fields": [
+                    "status",
+                    "checks",
+                    "submitted_at",
+                    "decided_at",
+                    "decided_by",
+                    "organisation",
+                ]
+            },
+        ),
+        (
+            "Company",
+            {"fields": ["company_name", "country", "region", "website", "years_in_operation"]},
+        ),
+        (
+            "Partnership",
+            {"fields": ["programme", "partner_type", "expectations", "customer_to_resell_to"]},
+        ),
+        ("Contact", {"fields": ["contact_name", "contact_email", "submitted_ip"]}),
+        (
+            "Conversation",
+            {"fields": ["info_request", "applicant_reply", "replied_at", "rejection_reason"]},
+        ),
+    ]
+    change_form_template = "admin/partners/partnerapplication/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # applications come from the public form
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="age")
+    def age(self, obj):
+        age, late = application_age(application=obj)
+        label = f"{age.days} d / {obj.programme.application_review_days} d"
+        if late:
+            return format_html('<strong class="portal-late">{} late</strong>', label)
+        return label
+
+    @admin.display(description="checks")
+    def checks_summary(self, obj):
+        checks = application_checks(application=obj)
+        passed = sum(c.passed for c in checks)
+        return f"{passed}/{len(checks)} passed"
+
+    @admin.display(description="checks")
+    def checks(self, obj):
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} {}: {}</li>",
+                (
+                    ("✔" if c.passed else "✘", c.label, c.detail)
+                    for c in application_checks(application=obj)
+                ),
+            ),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<uuid:pk>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="partners_partnerapplication_approve",
+            ),
+            path(
+                "<uuid:pk>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="partners_partnerapplication_reject",
+            ),
+            path(
+                "<uuid:pk>/request-info/",
+                self.admin_site.admin_view(self.request_info_view),
+                name="partners_partnerapplication_request_info",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _back(self, pk):
+        return redirect(reverse("admin:partners_partnerapplication_change", args=[pk]))
+
+    def approve_view(self, request, pk):
+        application = get_object_or_404(PartnerApplication, pk=pk)
+        if request.method == "POST":
+            try:
+                organisation = application_approve(application=application, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"Approved: {organisation.name} created; its admin is invited and the "
+                    "agreement is being generated.",
+                    messages.SUCCESS,
+                )
+            return self._back(pk)
+        return self._confirm(request, application, "Approve", None)
+
+    def reject_view(self, request, pk):
+        return self._with_text(
+            request,
+            pk,
+            "Reject",
+            "Reason given to the applicant",
+            lambda a, text: application_reject(application=a, actor=request.user, reason=text),
+        )
+
+    def request_info_view(self, request, pk):
+        return self._with_text(
+            request,
+            pk,
+            "Request more information",
+            "What the applicant should tell you",
+            lambda a, text: application_request_info(
+                application=a, actor=request.user, message=text
+            ),
+        )
+
+    def _with_text(self, request, pk, action, label, decide):
+        application = get_object_or_404(PartnerApplication, pk=pk)
+        form = ReasonForm(request.POST or None)
+        form.fields["text"].label = label
+        if request.method == "POST" and form.is_valid():
+            try:
+                decide(application, form.cleaned_data["text"])
+            except DomainError as exc:
+                form.add_error("text", exc.message)
+            else:
+                self.message_user(
+                    request, f"{action}: done, the applicant is emailed.", messages.SUCCESS
+                )
+                return self._back(pk)
+        return self._confirm(request, application, action, form)
+
+    def _confirm(self, request, application, action, form):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": application,
+            "title": f"{action}: {application.company_name}",
+            "action": action,
+            "form": form,
+            "checks": application_checks(application=application),
+        }
+        return TemplateResponse(request, "admin/partners/partnerapplication/decide.html", context)

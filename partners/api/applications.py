@@ -1,3 +1,214 @@
-"""API routes: applications."""
+"""API routes: onboarding. The public application, the channel team's review, and the
+partner's agreement and click-signature."""
 
-urlpatterns: list = []
+import uuid
+
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from partners.models import PartnerApplication
+from partners.selectors.agreements import current_agreement
+from partners.serializers import (
+    AgreementSerializer,
+    ApplicationReceiptSerializer,
+    ApplicationSubmitSerializer,
+    MessageSerializer,
+    ReasonSerializer,
+    SignSerializer,
+    StaffApplicationSerializer,
+)
+from partners.services.agreements import agreement_accept
+from partners.services.applications import (
+    application_approve,
+    application_reject,
+    application_request_info,
+    application_submit,
+    partner_type_for_code,
+)
+from partners.throttles import ApplicationRateThrottle, client_ip
+from portal.api.permissions import IsChannelTeam, IsPartnerMember
+from portal.api.schema import ERROR_RESPONSES
+from portal.errors import NotFound
+from portal.tenancy.context import system_context
+
+
+class ApplicationCreateView(APIView):
+    """Apply to join the partner programme. No login; rate-limited per client IP."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ApplicationRateThrottle]
+
+    @extend_schema(
+        request=ApplicationSubmitSerializer,
+        responses={201: ApplicationReceiptSerializer, **ERROR_RESPONSES(400)},
+        auth=[],
+    )
+    def post(self, request):
+        serializer = ApplicationSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data.pop("fax"):
+            # A bot filled the honeypot: answer like a success, store nothing.
+            receipt = {"id": uuid.uuid4(), "status": "submitted", "submitted_at": timezone.now()}
+            return Response(ApplicationReceiptSerializer(receipt).data, status=201)
+        with system_context("public:application"):
+            data["partner_type"] = partner_type_for_code(code=data["partner_type"])
+            application = application_submit(data=data, ip=client_ip(request))
+        return Response(ApplicationReceiptSerializer(application).data, status=201)
+
+
+class StaffApplicationList(APIView):
+    """The channel team's review queue (`?status=submitted`), oldest first."""
+
+    permission_classes = [IsChannelTeam]
+
+    @extend_schema(responses={200: StaffApplicationSerializer(many=True), **ERROR_RESPONSES(403)})
+    def get(self, request):
+        applications = PartnerApplication.objects.select_related(
+            "programme", "partner_type"
+        ).order_by("submitted_at")
+        wanted = request.query_params.get("status")
+        if wanted:
+            if wanted not in PartnerApplication.Status.values:
+                raise ValidationError(
+                    {"status": [f"Not one of {PartnerApplication.Status.values}."]}
+                )
+            applications = applications.filter(status=wanted)
+        return Response(StaffApplicationSerializer(applications, many=True).data)
+
+
+class _StaffApplicationAction(APIView):
+    permission_classes = [IsChannelTeam]
+
+    def application(self, application_id) -> PartnerApplication:
+        try:
+            return PartnerApplication.objects.select_related("programme", "partner_type").get(
+                pk=application_id
+            )
+        except PartnerApplication.DoesNotExist as exc:
+            raise NotFound("No such application.") from exc
+
+    def answer(self, application_id):
+        return Response(StaffApplicationSerializer(self.application(application_id)).data)
+
+
+class StaffApplicationDetail(_StaffApplicationAction):
+    @extend_schema(responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(403, 404)})
+    def get(self, request, application_id):
+        return self.answer(application_id)
+
+
+class StaffApplicationApprove(_StaffApplicationAction):
+    @extend_schema(
+        request=None,
+        responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)},
+    )
+    def post(self, request, application_id):
+        application_approve(application=self.application(application_id), actor=request.user)
+        return self.answer(application_id)
+
+
+class StaffApplicationReject(_StaffApplicationAction):
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)},
+    )
+    def post(self, request, application_id):
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application_reject(
+            application=self.application(application_id),
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
+        )
+        return self.answer(application_id)
+
+
+class StaffApplicationRequestInfo(_StaffApplicationAction):
+    @extend_schema(
+        request=MessageSerializer,
+        responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)},
+    )
+    def post(self, request, application_id):
+        serializer = MessageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application_request_info(
+            application=self.application(application_id),
+            actor=request.user,
+            message=serializer.validated_data["message"],
+        )
+        return self.answer(application_id)
+
+
+class AgreementView(APIView):
+    """Your organisation's partner agreement: documents, and who signed it when."""
+
+    permission_classes = [IsPartnerMember]
+    allow_pending_organisation = True
+
+    def current(self, request):
+        agreement = current_agreement(organisation=request._request.caller.organisation)
+        if agreement is None:
+            raise NotFound("Your organisation has no agreement yet.")
+        return agreement
+
+    @extend_schema(responses={200: AgreementSerializer, **ERROR_RESPONSES(401, 403, 404)})
+    def get(self, request):
+        return Response(
+            AgreementSerializer(self.current(request), context={"request": request}).data
+        )
+
+
+class AgreementSignView(AgreementView):
+    """Sign the agreement (administrators): the reseller space opens."""
+
+    roles_by_action = {"post": {"admin"}}
+
+    @extend_schema(
+        request=SignSerializer,
+        responses={200: AgreementSerializer, **ERROR_RESPONSES(400, 401, 403, 404, 409)},
+    )
+    def post(self, request):
+        serializer = SignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agreement = agreement_accept(
+            agreement=self.current(request),
+            actor=request.user,
+            ip=client_ip(request),
+            name=serializer.validated_data["name"],
+        )
+        return Response(AgreementSerializer(agreement, context={"request": request}).data)
+
+
+urlpatterns = [
+    path("applications", ApplicationCreateView.as_view(), name="applications"),
+    path("staff/applications", StaffApplicationList.as_view(), name="staff-applications-list"),
+    path(
+        "staff/applications/<uuid:application_id>",
+        StaffApplicationDetail.as_view(),
+        name="staff-applications-detail",
+    ),
+    path(
+        "staff/applications/<uuid:application_id>/approve",
+        StaffApplicationApprove.as_view(),
+        name="staff-applications-approve",
+    ),
+    path(
+        "staff/applications/<uuid:application_id>/reject",
+        StaffApplicationReject.as_view(),
+        name="staff-applications-reject",
+    ),
+    path(
+        "staff/applications/<uuid:application_id>/request-info",
+        StaffApplicationRequestInfo.as_view(),
+        name="staff-applications-request-info",
+    ),
+    path("agreement", AgreementView.as_view(), name="agreement"),
+    path("agreement/sign", AgreementSignView.as_view(), name="agreement-sign"),
+]

@@ -1,3 +1,34 @@
-"""Pages: training."""
+"""Pages: training. Partner admins follow their people's sales training and technical
+certifications, and how they compare with the tier's requirements."""
 
-urlpatterns: list = []
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+
+from partners.models import Membership
+from partners.selectors.training import (
+    EXPIRY_WARNING_DAYS,
+    certification_list,
+    sales_training_list,
+    training_summary,
+)
+from portal.tenancy.access import member_required
+
+
+@member_required(roles={Membership.Role.ADMIN})
+def training(request):
+    organisation = request.caller.organisation
+    today = timezone.localdate()
+    return render(
+        request,
+        "partners/training/overview.html",
+        {
+            "summary": training_summary(organisation=organisation, on=today),
+            "sales_trainings": sales_training_list(organisation=organisation),
+            "certifications": certification_list(organisation=organisation, on=today),
+            "expiry_warning_days": EXPIRY_WARNING_DAYS,
+        },
+    )
+
+
+urlpatterns = [path("training/", training, name="training")]

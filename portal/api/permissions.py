@@ -4,6 +4,8 @@ from rest_framework.permissions import BasePermission
 class IsPartnerMember(BasePermission):
     """A member of an active partner organisation, in one of the view's roles.
 
+    Views that are part of signing the agreement set ``allow_pending_organisation``.
+
     Views list the roles allowed per action in ``roles_by_action`` (``"*"`` is the default
     for every other action); with none given, every role may.
     """
@@ -14,7 +16,12 @@ class IsPartnerMember(BasePermission):
         caller = getattr(request._request, "caller", None)
         if caller is None or caller.membership is None:
             return False
-        if not caller.organisation.is_active:
+        organisation = caller.organisation
+        pending_allowed = getattr(view, "allow_pending_organisation", False)
+        if not (
+            organisation.is_active
+            or (pending_allowed and organisation.status == organisation.Status.PENDING)
+        ):
             self.message = "Your organisation's reseller space is not open."
             return False
         roles = _roles_for(view)

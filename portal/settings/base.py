@@ -111,6 +111,15 @@ TENANCY_DB_ROLE = env.str("DATABASE_APP_ROLE", default="portal_app")
 TENANCY_ORGANISATION_MODEL = "partners.Organisation"
 TENANCY_MEMBERSHIP_LOOKUP = "partners.selectors.membership_for_user"
 
+# Absolute links in emails (invitations, signed links) start with this.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Where the channel team is told about new applications and signatures.
+CHANNEL_TEAM_EMAIL = env.str("CHANNEL_TEAM_EMAIL", default="channel-team@vendor.example")
+# Reseller-space pages send members of an organisation that has not signed its agreement
+# yet here (a URL name).
+TENANCY_PENDING_URL = "partners:agreement"
+
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
@@ -176,6 +185,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_RATES": {
+        # The public application form, per client IP (UI and API share the counter).
+        "applications": env.str("APPLICATION_RATE_LIMIT", default="5/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partner Portal API",
@@ -276,5 +289,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint and fontTools narrate every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -2,14 +2,18 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 
-def member_required(view=None, *, roles: set[str] | None = None):
+def member_required(view=None, *, roles: set[str] | None = None, allow_pending: bool = False):
     """The view is for members of an active partner organisation (optionally some roles).
 
-    Anonymous visitors go to the login page; anyone else who may not see it gets a 403.
+    Anonymous visitors go to the login page; members of an organisation that has not yet
+    signed its agreement go to TENANCY_PENDING_URL (unless the view is part of signing,
+    ``allow_pending``); anyone else who may not see it gets a 403.
     """
 
     def decorator(view_func):
@@ -20,8 +24,11 @@ def member_required(view=None, *, roles: set[str] | None = None):
                 return redirect_to_login(request.get_full_path())
             if caller.membership is None:
                 raise PermissionDenied("The reseller space is for partner members.")
-            if not caller.organisation.is_active:
-                raise PermissionDenied("Your organisation's reseller space is not open yet.")
+            organisation = caller.organisation
+            if organisation.status == organisation.Status.PENDING and not allow_pending:
+                return redirect(settings.TENANCY_PENDING_URL)
+            if organisation.status == organisation.Status.SUSPENDED:
+                raise PermissionDenied("Your organisation's reseller space is suspended.")
             if roles is not None and caller.role not in roles:
                 raise PermissionDenied("Your role does not allow this page.")
             return view_func(request, *args, **kwargs)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,8 +70,18 @@ def _stop_server(pgdata: Path) -> None:
 
 
 @pytest.fixture
-def base_dir(tmp_path: Path) -> Iterator[Path]:
-    base = tmp_path.resolve() / "var"
+def scratch() -> Iterator[Path]:
+    """A directory of the test's own, outside pytest's rotating temp tree: pytest deletes
+    old ``pytest-N`` trees while other runs may still use them, and its 0700 parents would
+    need the library's permission changes, which a parallel run can undo."""
+    path = Path(tempfile.mkdtemp(prefix="portal-devdb-"))
+    yield path.resolve()
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def base_dir(scratch: Path) -> Iterator[Path]:
+    base = scratch / "var"
     yield base
     _stop_server(base / "pgdata")
 
@@ -209,9 +221,9 @@ def test_stale_postmaster_pid_naming_live_process(base_dir: Path) -> None:
         bystander.wait()
 
 
-def test_postmaster_pid_of_other_cluster_is_stale(base_dir: Path, tmp_path: Path) -> None:
+def test_postmaster_pid_of_other_cluster_is_stale(base_dir: Path, scratch: Path) -> None:
     """A live postgres that serves a different data dir does not count as ours."""
-    other = tmp_path / "other"
+    other = scratch / "other"
     embedded_database_url(other)
     try:
         other_pid = _postmaster_pid(other / "pgdata")

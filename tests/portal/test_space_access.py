@@ -32,10 +32,18 @@ def test_people_without_an_organisation_are_refused():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("status", [Organisation.Status.PENDING, Organisation.Status.SUSPENDED])
-def test_the_space_is_closed_until_the_organisation_is_active(tenants, status):
-    Organisation.objects.filter(pk=tenants.bob.organisation.pk).update(status=status)
+def test_a_suspended_organisation_is_refused(tenants):
+    Organisation.objects.filter(pk=tenants.bob.organisation.pk).update(status="suspended")
     assert tenants.bob.browser().get("/space/").status_code == 403
+    assert tenants.bob.api().get("/api/v1/agreement").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_pending_organisation_is_sent_to_sign_its_agreement(tenants):
+    Organisation.objects.filter(pk=tenants.bob.organisation.pk).update(status="pending")
+    response = tenants.bob.browser().get("/space/")
+    assert response.status_code == 302
+    assert response["Location"] == "/space/agreement/"
 
 
 @pytest.mark.django_db

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class OwnData:
     """A route that shows the caller's own organisation: each tenant sees its own
-    identifiers and never another tenant's."""
+    identifiers and never another tenant's. ``setup(tenant)`` prepares what the route
+    needs for each tenant (say, an agreement) before any request."""
 
     path: str
+    setup: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -35,3 +37,11 @@ class Public:
     """Not tenant data (say why): the route is exercised by its own tests."""
 
     reason: str
+
+
+@dataclass(frozen=True)
+class StaffOnly:
+    """A channel-team route: every partner gets 403, whatever the method."""
+
+    path: str  # may contain {id}: a random id is used (permission is checked first)
+    methods: tuple[str, ...] = ("get", "post")

@@ -1,0 +1,65 @@
+from django import forms
+from django_countries.fields import CountryField
+
+from partners.models import PartnerType
+from partners.selectors.programme import default_programme
+from portal.forms import BootstrapFormMixin
+
+
+class PartnerTypeField(forms.TypedChoiceField):
+    """Partner types grouped by programme, the default programme first."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=self._to_type, **kwargs)
+
+    @staticmethod
+    def _to_type(value) -> PartnerType:
+        return PartnerType.objects.select_related("programme").get(pk=value)
+
+    def load_choices(self):
+        groups: dict[str, list] = {}
+        default_id = default_programme().pk
+        types = PartnerType.objects.select_related("programme").order_by("programme__name", "name")
+        for t in sorted(types, key=lambda t: (t.programme_id != default_id, t.programme.name)):
+            groups.setdefault(t.programme.name, []).append((t.pk, t.name))
+        self.choices = [("", "Choose a partner type"), *groups.items()]
+
+    def valid_value(self, value):
+        return PartnerType.objects.filter(pk=value).exists() if str(value).isdigit() else False
+
+
+class ApplicationForm(BootstrapFormMixin, forms.Form):
+    company_name = forms.CharField(max_length=200)
+    country = CountryField(blank_label="Choose a country").formfield()
+    region = forms.CharField(
+        max_length=100,
+        required=False,
+        label="State or region",
+        help_text="Where your main office is.",
+    )
+    website = forms.URLField(assume_scheme="https")
+    years_in_operation = forms.IntegerField(min_value=0, max_value=300)
+    partner_type = PartnerTypeField(label="Partner type wanted")
+    contact_name = forms.CharField(max_length=150, label="Your name")
+    contact_email = forms.EmailField(label="Your email")
+    expectations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="What do you expect from the partnership? Which customers and markets?",
+    )
+    customer_to_resell_to = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Customer to resell to",
+        help_text="If a customer asked you to buy for them, name it.",
+    )
+    # A honeypot: hidden from people, filled in by bots. A filled one stores nothing.
+    fax = forms.CharField(required=False, label="Fax (leave empty)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner_type"].load_choices()
+
+
+class ReplyForm(BootstrapFormMixin, forms.Form):
+    reply = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=4000)

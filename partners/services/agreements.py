@@ -1,0 +1,102 @@
+"""The partner agreement and order form: rendered once, then click-signed by the
+organisation's admin, which opens the reseller space (SPEC §3.8)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from partners import documents
+from partners.models import Agreement, Membership, Organisation
+from portal.errors import Conflict, DomainError, Forbidden
+from portal.tasks import send_templated_email
+
+
+def agreement_render_documents(*, agreement_id: str) -> Agreement:
+    # Render outside the row lock (a render takes ~0.2 s), store under it.
+    agreement = Agreement.objects.select_related(
+        "organisation__partner_type__programme", "organisation__tier"
+    ).get(pk=agreement_id)
+    if agreement.pdf_status == Agreement.PdfStatus.READY:
+        return agreement
+    agreement_bytes = documents.agreement_pdf(agreement)
+    order_form_bytes = documents.order_form_pdf(agreement)
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement_id)
+        if agreement.pdf_status == Agreement.PdfStatus.READY:
+            return agreement
+        stem = f"{agreement.organisation_id}-v{agreement.version}"
+        agreement.agreement_pdf.save(
+            f"{stem}-partner-agreement.pdf", ContentFile(agreement_bytes), save=False
+        )
+        agreement.order_form_pdf.save(
+            f"{stem}-order-form.pdf", ContentFile(order_form_bytes), save=False
+        )
+        agreement.agreement_sha256 = hashlib.sha256(agreement_bytes).hexdigest()
+        agreement.order_form_sha256 = hashlib.sha256(order_form_bytes).hexdigest()
+        agreement.pdf_status = Agreement.PdfStatus.READY
+        agreement.save(
+            update_fields=[
+                "agreement_pdf",
+                "order_form_pdf",
+                "agreement_sha256",
+                "order_form_sha256",
+                "pdf_status",
+            ]
+        )
+    return agreement
+
+
+def agreement_mark_failed(*, agreement_id: str) -> None:
+    Agreement.objects.filter(pk=agreement_id).exclude(pdf_status=Agreement.PdfStatus.READY).update(
+        pdf_status=Agreement.PdfStatus.FAILED
+    )
+
+
+@transaction.atomic
+def agreement_accept(*, agreement: Agreement, actor, ip: str | None, name: str) -> Agreement:
+    """The admin's click-signature: who, when, from which IP, which version (and, through
+    the stored PDFs' hashes, exactly which text). The organisation becomes active."""
+    if not name.strip():
+        raise DomainError("Type your full name to sign.", field="name")
+    organisation = Organisation.objects.select_for_update().get(pk=agreement.organisation_id)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    membership = Membership.objects.filter(user=actor, organisation=organisation).first()
+    if membership is None or membership.role != Membership.Role.ADMIN:
+        raise Forbidden("Only an administrator of your organisation can sign the agreement.")
+    if agreement.is_accepted:
+        raise Conflict("This agreement is already signed.", code="already_signed")
+    if agreement.pdf_status != Agreement.PdfStatus.READY:
+        raise Conflict(
+            "The documents are still being prepared; sign once you can read them.",
+            code="documents_not_ready",
+        )
+    agreement.accepted_by = actor
+    agreement.accepted_at = timezone.now()
+    agreement.accepted_ip = ip
+    agreement.accepted_name = name.strip()
+    agreement.save(update_fields=["accepted_by", "accepted_at", "accepted_ip", "accepted_name"])
+    if organisation.status == Organisation.Status.PENDING:
+        organisation.status = Organisation.Status.ACTIVE
+        organisation.joined_on = timezone.localdate()
+        organisation.save(update_fields=["status", "joined_on"])
+    context = {
+        "organisation": organisation.name,
+        "version": agreement.version,
+        "signed_by": agreement.accepted_name,
+        "signed_at": agreement.accepted_at.isoformat(timespec="seconds"),
+        "space_url": settings.PORTAL_BASE_URL + "/space/",
+    }
+    send_templated_email.delay_on_commit(
+        to=[actor.email], template="partners/emails/agreement_signed", context=context
+    )
+    send_templated_email.delay_on_commit(
+        to=[settings.CHANNEL_TEAM_EMAIL],
+        template="partners/emails/agreement_signed_staff",
+        context=context,
+    )
+    return agreement

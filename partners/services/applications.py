@@ -1,0 +1,238 @@
+"""Applications: submitted by the public, reviewed by the channel team (SPEC §3.8).
+
+submitted -> approved | rejected | info_requested -> (applicant replies) -> submitted
+Every decision emails the applicant. Approval creates the organisation (pending until its
+admin click-signs the agreement), its profile, its agreement (PDFs rendered by a task) and
+invites the applicant's contact as the organisation's first admin.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from partners.models import (
+    Agreement,
+    Membership,
+    Organisation,
+    PartnerApplication,
+    PartnerProfile,
+    PartnerType,
+    Programme,
+)
+from partners.selectors.programme import default_programme, is_embargoed
+from portal.errors import Conflict, DomainError, NotFound
+from portal.tasks import send_templated_email
+
+REPLY_SALT = "partners.application-reply"
+REPLY_MAX_AGE = 60 * 60 * 24 * 30  # a month to answer
+
+Status = PartnerApplication.Status
+
+
+def partner_type_for_code(*, code: str, programme: Programme | None = None) -> PartnerType:
+    """The partner type an applicant asks for, by code: the default programme's type of that
+    code, else the only type of that code in another programme."""
+    programme = programme or default_programme()
+    candidates = list(PartnerType.objects.filter(code=code).select_related("programme"))
+    for candidate in candidates:
+        if candidate.programme_id == programme.pk:
+            return candidate
+    if len(candidates) == 1:
+        return candidates[0]
+    known = sorted(set(PartnerType.objects.values_list("code", flat=True)))
+    raise DomainError(
+        f"Unknown partner type '{code}'. Choose one of: {', '.join(known)}.",
+        field="partner_type",
+        code="unknown_partner_type",
+    )
+
+
+def _notify_applicant(application: PartnerApplication, template: str, **extra) -> None:
+    send_templated_email.delay_on_commit(
+        to=[application.contact_email],
+        template=f"partners/emails/application_{template}",
+        context={
+            "contact_name": application.contact_name,
+            "company_name": application.company_name,
+            "programme": application.programme.name,
+            "partner_type": application.partner_type.name,
+            **extra,
+        },
+    )
+
+
+def _notify_channel_team(application: PartnerApplication, event: str) -> None:
+    send_templated_email.delay_on_commit(
+        to=[settings.CHANNEL_TEAM_EMAIL],
+        template="partners/emails/application_staff_notice",
+        context={
+            "event": event,
+            "company_name": application.company_name,
+            "country": application.country.name,
+            "partner_type": application.partner_type.name,
+            "admin_url": settings.PORTAL_BASE_URL
+            + reverse("admin:partners_partnerapplication_change", args=[application.pk]),
+        },
+    )
+
+
+@transaction.atomic
+def application_submit(*, data: dict, ip: str | None = None) -> PartnerApplication:
+    """``data`` holds the validated form fields; ``partner_type`` is a PartnerType."""
+    partner_type: PartnerType = data["partner_type"]
+    programme = partner_type.programme
+    country = str(data["country"])
+    region = data.get("region", "")
+    embargoed_field = None
+    if is_embargoed(programme=programme, country=country):
+        embargoed_field = "country"
+    elif region and is_embargoed(programme=programme, country=country, region=region):
+        embargoed_field = "region"
+    if embargoed_field:
+        raise DomainError(
+            "We cannot do business in this country or region (trade embargo).",
+            field=embargoed_field,
+            code="embargoed",
+        )
+    application = PartnerApplication.objects.create(
+        programme=programme,
+        submitted_ip=ip,
+        **{key: value for key, value in data.items() if key != "programme"},
+    )
+    _notify_applicant(application, "received", review_days=programme.application_review_days)
+    _notify_channel_team(application, "New partner application")
+    return application
+
+
+def _lock_open(application: PartnerApplication) -> PartnerApplication:
+    locked = PartnerApplication.objects.select_for_update().get(pk=application.pk)
+    if not locked.is_open:
+        raise Conflict(
+            f"This application was already {locked.get_status_display().lower()}.",
+            code="application_closed",
+        )
+    return locked
+
+
+def reply_token(application: PartnerApplication) -> str:
+    return signing.dumps({"application": str(application.pk)}, salt=REPLY_SALT)
+
+
+def reply_url(application: PartnerApplication) -> str:
+    return settings.PORTAL_BASE_URL + reverse(
+        "partners:application_reply", args=[reply_token(application)]
+    )
+
+
+def application_for_reply_token(*, token: str) -> PartnerApplication:
+    """The application a signed reply link points to, while it still waits for a reply."""
+    try:
+        payload = signing.loads(token, salt=REPLY_SALT, max_age=REPLY_MAX_AGE)
+        application = PartnerApplication.objects.get(pk=payload["application"])
+    except (signing.BadSignature, PartnerApplication.DoesNotExist, KeyError, ValueError) as exc:
+        raise NotFound("This link is invalid or has expired.", code="invalid_link") from exc
+    if application.status != Status.INFO_REQUESTED:
+        raise NotFound("This link has already been used.", code="link_used")
+    return application
+
+
+@transaction.atomic
+def application_request_info(*, application, actor, message: str) -> PartnerApplication:
+    if not message.strip():
+        raise DomainError("Say what information you need.", field="message")
+    application = _lock_open(application)
+    application.status = Status.INFO_REQUESTED
+    application.info_request = message.strip()
+    application.decided_by = actor
+    application.save(update_fields=["status", "info_request", "decided_by"])
+    _notify_applicant(
+        application,
+        "info_requested",
+        message=application.info_request,
+        reply_url=reply_url(application),
+    )
+    return application
+
+
+@transaction.atomic
+def application_reply(*, application, reply: str) -> PartnerApplication:
+    if not reply.strip():
+        raise DomainError("Please write your answer.", field="reply")
+    application = PartnerApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != Status.INFO_REQUESTED:
+        raise Conflict("This application is not waiting for an answer.", code="not_waiting")
+    application.status = Status.SUBMITTED
+    application.applicant_reply = reply.strip()
+    application.replied_at = timezone.now()
+    application.save(update_fields=["status", "applicant_reply", "replied_at"])
+    _notify_channel_team(application, "An applicant answered your question")
+    return application
+
+
+@transaction.atomic
+def application_reject(*, application, actor, reason: str) -> PartnerApplication:
+    if not reason.strip():
+        raise DomainError("Give the applicant a reason.", field="reason")
+    application = _lock_open(application)
+    application.status = Status.REJECTED
+    application.rejection_reason = reason.strip()
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "rejection_reason", "decided_by", "decided_at"])
+    _notify_applicant(application, "rejected", reason=application.rejection_reason)
+    return application
+
+
+@transaction.atomic
+def application_approve(*, application, actor) -> Organisation:
+    # Imported here: team and the agreement task are areas of their own.
+    from partners.services.team import invitation_create
+    from partners.tasks import render_agreement_documents
+
+    application = _lock_open(application)
+    if is_embargoed(
+        programme=application.programme,
+        country=application.country.code,
+        region=application.region,
+    ):
+        raise DomainError(
+            "The applicant's country is under embargo.", field="country", code="embargoed"
+        )
+    first_tier = application.partner_type.tiers.order_by("level").first()
+    organisation = Organisation.objects.create(
+        name=application.company_name,
+        country=application.country,
+        website=application.website,
+        partner_type=application.partner_type,
+        tier=first_tier,
+        status=Organisation.Status.PENDING,
+    )
+    PartnerProfile.objects.create(
+        organisation=organisation,
+        display_name=application.company_name,
+        country=application.country,
+        website=application.website,
+    )
+    agreement = Agreement.objects.create(
+        organisation=organisation, version=application.programme.agreement_version
+    )
+    application.status = Status.APPROVED
+    application.organisation = organisation
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "organisation", "decided_by", "decided_at"])
+
+    render_agreement_documents.delay_on_commit(agreement_id=str(agreement.pk))
+    invitation_create(
+        organisation=organisation,
+        email=application.contact_email,
+        role=Membership.Role.ADMIN,
+        invited_by=None,
+        base_url=settings.PORTAL_BASE_URL,
+    )
+    _notify_applicant(application, "approved")
+    return organisation

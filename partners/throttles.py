@@ -1,0 +1,16 @@
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class ApplicationRateThrottle(SimpleRateThrottle):
+    """Public application submissions per client IP, logged in or not. The HTML form and
+    the API share this one counter (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["applications"])."""
+
+    scope = "applications"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def client_ip(request) -> str | None:
+    ident = ApplicationRateThrottle().get_ident(request)
+    return ident or None
