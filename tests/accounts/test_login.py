@@ -172,3 +172,14 @@ def test_staff_reach_the_admin_without_totp_when_the_setting_is_off(settings):
     client = Client()
     client.force_login(staff)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_land_in_the_admin_and_partners_in_their_space(tenants):
+    staff = UserFactory(is_staff=True)
+    response = Client().post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
+    assert response["Location"] == "/admin/"
+    response = Client().post(
+        "/accounts/login/", {"login": tenants.bob.admin.email, "password": PASSWORD}
+    )
+    assert response["Location"] == "/space/"
