@@ -1,0 +1,197 @@
+"""Reading partner profiles: the caller's own, and the public locator (SPEC §3.8).
+
+The locator is public and crosses tenants, so its callers run these reads inside
+``system_context("public:directory")`` and evaluate the results inside it. What it may
+show is decided here, once: active organisations whose partner type is listed in the
+locator, and only their public profile fields.
+"""
+
+from __future__ import annotations
+
+import base64
+from uuid import UUID
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.urls import reverse
+from django_countries import countries
+
+from partners.models import Organisation, PartnerProfile, PartnerType, Tier
+from portal.errors import NotFound
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+def profile_for_organisation(*, organisation: Organisation) -> PartnerProfile:
+    """The organisation's profile, or (before its first edit) an unsaved one with the
+    defaults the first edit will start from."""
+    profile = PartnerProfile.objects.for_tenant(organisation).first()
+    if profile is None:
+        return PartnerProfile(
+            organisation=organisation,
+            display_name=organisation.name[:120],
+            country=organisation.country,
+        )
+    profile.organisation = organisation  # already loaded, with its type and tier
+    return profile
+
+
+def profile_is_listed(*, organisation: Organisation) -> bool:
+    """Whether the locator shows this organisation once it has a profile."""
+    return organisation.is_active and organisation.partner_type.listed_in_locator
+
+
+def directory_entries() -> QuerySet[PartnerProfile]:
+    """Every profile the public locator may show, with what its cards need (one query)."""
+    return (
+        PartnerProfile.objects.filter(
+            organisation__status=Organisation.Status.ACTIVE,
+            organisation__partner_type__listed_in_locator=True,
+        )
+        .select_related("organisation__partner_type", "organisation__tier")
+        .order_by("display_name", "organisation_id")
+    )
+
+
+def directory_entry(*, organisation_id: UUID | str) -> PartnerProfile:
+    """One listed partner; anyone else (pending, suspended, unlisted type, no profile)
+    is not found."""
+    try:
+        return directory_entries().get(organisation_id=organisation_id)
+    except (PartnerProfile.DoesNotExist, ValueError) as exc:
+        raise NotFound("No such partner in the locator.") from exc
+
+
+def directory_logo_url(*, profile: PartnerProfile) -> str | None:
+    """The site-relative URL of a listed partner's logo, versioned by its file name so a
+    new logo is fetched at once despite caching; None without a logo."""
+    if not profile.logo:
+        return None
+    url = reverse("partners:partner_logo", kwargs={"organisation_id": profile.organisation_id})
+    version = profile.logo.name.rsplit("/", 1)[-1].split(".", 1)[0]
+    return f"{url}?v={version}"
+
+
+#: Logo files the site serves, by extension. Uploads are always stored as PNG; the admin
+#: may have stored others. Anything else (an SVG, say) is never served.
+LOGO_CONTENT_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
+
+
+def _logo_bytes(profile: PartnerProfile) -> tuple[bytes, str] | None:
+    extension = profile.logo.name.rsplit(".", 1)[-1].lower() if profile.logo else ""
+    content_type = LOGO_CONTENT_TYPES.get(extension)
+    if content_type is None:
+        return None
+    try:
+        with profile.logo.open("rb") as file:
+            return file.read(), content_type
+    except FileNotFoundError:
+        return None
+
+
+def directory_logo(*, organisation_id: UUID | str) -> tuple[bytes, str]:
+    """A listed partner's logo: its bytes and content type."""
+    logo = _logo_bytes(directory_entry(organisation_id=organisation_id))
+    if logo is None:
+        raise NotFound("This partner has no logo.")
+    return logo
+
+
+def profile_logo_data_uri(*, profile: PartnerProfile) -> str | None:
+    """The stored logo inline (``data:`` URL), for the owner's preview whether or not the
+    locator lists the organisation; None without a logo."""
+    logo = _logo_bytes(profile)
+    if logo is None:
+        return None
+    content, content_type = logo
+    return f"data:{content_type};base64,{base64.b64encode(content).decode()}"
+
+
+def _type_choices() -> list[tuple[str, str]]:
+    # Several programmes may name the same type code: one choice per code.
+    seen: dict[str, str] = {}
+    for code, name in (
+        PartnerType.objects.filter(listed_in_locator=True)
+        .order_by("name", "code")
+        .values_list("code", "name")
+    ):
+        seen.setdefault(code, name)
+    return sorted(seen.items(), key=lambda item: item[1])
+
+
+class _TierLevelField(forms.IntegerField):
+    default_error_messages = {"invalid": "The tier must be a whole number, such as 2."}
+
+
+class _TierFilter(django_filters.NumberFilter):
+    field_class = _TierLevelField
+
+
+class DirectoryFilterSet(django_filters.FilterSet):
+    """Search and filters of the locator, for its page and its API alike."""
+
+    search = django_filters.CharFilter(
+        method="filter_search", max_length=100, label="Search by name"
+    )
+    country = django_filters.ChoiceFilter(
+        field_name="country",
+        choices=lambda: list(countries),
+        label="Country",
+        error_messages={
+            "invalid_choice": "%(value)s is not a country code; use an ISO 3166 code such as DE."
+        },
+    )
+    type = django_filters.ChoiceFilter(
+        field_name="organisation__partner_type__code",
+        choices=_type_choices,
+        label="Partner type",
+        error_messages={"invalid_choice": "%(value)s is not a partner type listed here."},
+    )
+    tier = _TierFilter(
+        field_name="organisation__tier__level",
+        min_value=1,
+        label="Tier",
+    )
+
+    class Meta:
+        model = PartnerProfile
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get("country"):
+            data = data.copy()
+            data["country"] = data["country"].strip().upper()
+        super().__init__(data, *args, **kwargs)
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(display_name__icontains=value) if value else queryset
+
+
+def directory_filter_options(*, country: str = "") -> dict[str, list[tuple[str, str]]]:
+    """What the locator page offers in its selects: the countries and tiers that have
+    listed partners (plus ``country``, when it is a real one, so a choice stays selected)
+    and the listed partner types. Three queries, whatever the data."""
+    codes = set(directory_entries().order_by().values_list("country", flat=True).distinct())
+    if country in countries:
+        codes.add(country)
+    tier_levels = (
+        Tier.objects.filter(partner_type__listed_in_locator=True)
+        .order_by("level")
+        .values_list("level", flat=True)
+        .distinct()
+    )
+    return {
+        "countries": sorted(
+            ((code, countries.name(code)) for code in codes if code), key=lambda c: c[1]
+        ),
+        "types": _type_choices(),
+        "tiers": [(str(level), f"Tier {level}") for level in tier_levels],
+    }
