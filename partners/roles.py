@@ -1,0 +1,26 @@
+"""Who may do what in a partner organisation (SPEC §1): the one place for role rules.
+
+Each rule is a set of role names (``partners.models.Membership.Role`` values). Pages use
+them with ``member_required(roles=...)``, API viewsets in ``roles_by_action``, services
+with ``caller_role in RULE``. A new permission is a new set here, never a role name
+spelled out in a view.
+"""
+
+ADMIN = "admin"
+SALES = "sales"
+TECHNICAL = "technical"
+FINANCE = "finance"
+
+#: Every role; reading the organisation's own team, profile and status.
+ALL = frozenset({ADMIN, SALES, TECHNICAL, FINANCE})
+
+#: Invite people, change roles, remove members, revoke invitations.
+MANAGE_TEAM = frozenset({ADMIN})
+#: Edit the company profile shown in the locator.
+EDIT_PROFILE = frozenset({ADMIN})
+#: See and download invoices, upload payment proof.
+VIEW_INVOICES = frozenset({ADMIN, FINANCE})
+#: Register deals and referrals, get quotes.
+REGISTER_DEALS = frozenset({ADMIN, SALES})
+#: Bind licences to customers, request trials and NFR licences.
+MANAGE_LICENCES = frozenset({ADMIN, SALES, TECHNICAL})
