@@ -44,3 +44,12 @@ def browser_page(width: int = 1280, height: int = 800):
             yield page
         finally:
             browser.close()
+
+
+def screenshot(page, name: str, directory) -> bytes:
+    """Full-page PNG, kept in SCREENSHOT_DIR when it is set (for people to look at)."""
+    from pathlib import Path
+
+    target = Path(os.environ.get("SCREENSHOT_DIR") or directory)
+    target.mkdir(parents=True, exist_ok=True)
+    return page.screenshot(path=str(target / f"{name}.png"), full_page=True)

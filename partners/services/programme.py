@@ -66,7 +66,7 @@ def _values(data: dict, fields: list[str] | None = None) -> dict:
 
 
 def _tier_defaults(partner_type: PartnerType, tier: dict) -> dict:
-    values = {"name": f"{partner_type.name} tier {tier['level']}"}
+    values = {"name": ""}  # Tier.__str__ names it after its type and level
     # Every requirement not named in the fixture does not apply for that tier.
     for field in Tier._meta.concrete_fields:
         if field.name in {"id", "partner_type", "level", "name"}:
