@@ -85,10 +85,9 @@ def test_from_application_to_an_active_partner(portal, live_server, tmp_path):
         page.locator("form [type=submit]").last.click()
         page.wait_for_url(f"{base}/space/agreement/")
         screenshot(page, "3-agreement", shots)
-        pdf = page.request.get(
-            f"{base}/space/agreement/{agreement.pk}/agreement.pdf"
-        )
-        assert pdf.ok and pdf.body().startswith(b"%PDF-")
+        pdf = page.request.get(f"{base}/space/agreement/{agreement.pk}/agreement.pdf")
+        assert pdf.ok
+        assert pdf.body().startswith(b"%PDF-")
         page.fill("input[name=name]", "Ingrid Berg")
         page.check("input[name=accept]")
         page.get_by_role("button", name=re.compile("Sign the agreement")).click()

@@ -34,7 +34,7 @@ def _client(membership):
 
 
 def test_rendering_stores_both_pdfs_with_their_fingerprints_once(pending):
-    organisation, *_, agreement = pending
+    _organisation, *_, agreement = pending
     agreement_render_documents(agreement_id=agreement.pk)
     agreement.refresh_from_db()
     assert agreement.pdf_status == Agreement.PdfStatus.READY
@@ -77,7 +77,7 @@ def test_the_page_says_documents_are_being_generated_until_they_are(pending):
 
 
 def test_signing_before_the_documents_exist_is_refused(pending):
-    _, admin, _, agreement = pending
+    _, admin, _, _agreement = pending
     client = _client(admin)
     response = client.post(
         "/api/v1/agreement/sign", {"name": "Ada", "accept": True}, content_type="application/json"

@@ -177,9 +177,7 @@ def test_the_most_specific_discount_rule_wins_and_changes_apply_at_once(programm
     ],
 )
 def test_the_embargo(programmes, country, region, refused):
-    assert (
-        is_embargoed(programme=programmes["vates"], country=country, region=region) is refused
-    )
+    assert is_embargoed(programme=programmes["vates"], country=country, region=region) is refused
 
 
 def test_mattermost(programmes):
