@@ -1,10 +1,16 @@
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from portal.api.errors import json_error
 from portal.tenancy.access import member_required
+
+
+def favicon(request):
+    # Resolved per request: the hashed name exists only once static files are collected.
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def home(request):
