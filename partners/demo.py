@@ -1,10 +1,19 @@
 """Demo programmes, partners and accounts (SPEC §5)."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from partners.models import Membership, Organisation, PartnerProfile, Tier
+from partners.models import (
+    Membership,
+    Organisation,
+    PartnerProfile,
+    SalesTraining,
+    TechnicalCertification,
+    Tier,
+)
 from partners.services.programme import programme_load
 
 ORGANISATIONS = [
@@ -107,4 +116,35 @@ def seed(*, stdout, password: str) -> None:
                 user=user,
                 defaults={"organisation": organisations[organisation_name], "role": role},
             )
+    _seed_training(organisations["Northwind Distribution"])
     stdout.write(f"  partners: {len(organisations)} organisations, {len(ACCOUNTS)} accounts")
+
+
+def _seed_training(organisation) -> None:
+    """Northwind meets its tier 2 training requirements: one trained sales professional,
+    one certified technical expert."""
+    today = timezone.localdate()
+    for membership in Membership.objects.filter(organisation=organisation).select_related("user"):
+        person = {
+            "organisation": organisation,
+            "membership": membership,
+            "person_name": membership.user.full_name,
+            "person_email": membership.user.email,
+        }
+        if membership.role == Membership.Role.SALES:
+            SalesTraining.objects.update_or_create(
+                **person,
+                defaults={
+                    "attended_on": today - timedelta(days=120),
+                    "session": "Sales training (two hours)",
+                },
+            )
+        if membership.role == Membership.Role.ADMIN:
+            TechnicalCertification.objects.update_or_create(
+                **person,
+                name="Certified Virtualization Engineer",
+                defaults={
+                    "obtained_on": today - timedelta(days=300),
+                    "expires_on": today + timedelta(days=800),
+                },
+            )
