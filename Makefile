@@ -45,6 +45,7 @@ lint: install
 
 check: install
 	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_SETTINGS_MODULE=portal.settings.production \
 		SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" ALLOWED_HOSTS=portal.example \
 		REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \

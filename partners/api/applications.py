@@ -5,7 +5,7 @@ import uuid
 
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -114,36 +114,39 @@ class StaffApplicationApprove(_StaffApplicationAction):
         return self.answer(application_id)
 
 
-class StaffApplicationReject(_StaffApplicationAction):
-    @extend_schema(
-        request=ReasonSerializer,
-        responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)},
-    )
+class _StaffApplicationDecision(_StaffApplicationAction):
+    """A decision that carries a text for the applicant (a reason, a question)."""
+
+    serializer_class: type
+    service = None  # the service function, called with the text as ``text_field``
+    text_field = ""
+
     def post(self, request, application_id):
-        serializer = ReasonSerializer(data=request.data)
+        serializer = self.serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        application_reject(
+        type(self).service(
             application=self.application(application_id),
             actor=request.user,
-            reason=serializer.validated_data["reason"],
+            **{self.text_field: serializer.validated_data[self.text_field]},
         )
         return self.answer(application_id)
 
 
-class StaffApplicationRequestInfo(_StaffApplicationAction):
-    @extend_schema(
-        request=MessageSerializer,
-        responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)},
-    )
-    def post(self, request, application_id):
-        serializer = MessageSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        application_request_info(
-            application=self.application(application_id),
-            actor=request.user,
-            message=serializer.validated_data["message"],
-        )
-        return self.answer(application_id)
+_DECISION_RESPONSES = {200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)}
+
+
+@extend_schema_view(post=extend_schema(request=ReasonSerializer, responses=_DECISION_RESPONSES))
+class StaffApplicationReject(_StaffApplicationDecision):
+    serializer_class = ReasonSerializer
+    service = application_reject
+    text_field = "reason"
+
+
+@extend_schema_view(post=extend_schema(request=MessageSerializer, responses=_DECISION_RESPONSES))
+class StaffApplicationRequestInfo(_StaffApplicationDecision):
+    serializer_class = MessageSerializer
+    service = application_request_info
+    text_field = "message"
 
 
 class AgreementView(APIView):
