@@ -5,7 +5,7 @@ import uuid
 
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -68,7 +68,12 @@ class StaffApplicationList(APIView):
 
     permission_classes = [IsChannelTeam]
 
-    @extend_schema(responses={200: StaffApplicationSerializer(many=True), **ERROR_RESPONSES(403)})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=PartnerApplication.Status.values, required=False)
+        ],
+        responses={200: StaffApplicationSerializer(many=True), **ERROR_RESPONSES(400, 403)},
+    )
     def get(self, request):
         applications = PartnerApplication.objects.select_related(
             "programme", "partner_type"
@@ -172,6 +177,7 @@ class AgreementSignView(AgreementView):
     """Sign the agreement (administrators): the reseller space opens."""
 
     roles_by_action = {"post": {"admin"}}
+    http_method_names = ["post", "options"]
 
     @extend_schema(
         request=SignSerializer,

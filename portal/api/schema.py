@@ -20,8 +20,61 @@ _DESCRIPTIONS = {
     403: "Logged in, but not allowed.",
     404: "Not found (or another partner's).",
     409: "Conflicts with the current state.",
+    429: "Too many requests; try again later.",
 }
 
 
 def ERROR_RESPONSES(*codes: int) -> dict:
     return {c: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[c]) for c in codes}
+
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["code", "detail"],
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the errors the
+    project's shared code can answer, in the one error shape (portal.api.errors):
+    400 where there is input, 401/403 where a login is needed, 404 where a path has an id
+    or a page number, and 429 for throttled public endpoints. Views declare the rest."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Error", _ERROR_SCHEMA)
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            parameters = operation.get("parameters", [])
+            security = operation.get("security") or []
+            public = not security or {} in security
+            needed = set()
+            if method in {"post", "put", "patch"} or any(
+                p.get("in") == "query" for p in parameters
+            ):
+                needed.add("400")
+            if not public:
+                needed |= {"401", "403"}
+            if "{" in path or any(p.get("name") == "page" for p in parameters):
+                needed.add("404")
+            if public and method == "post":
+                needed.add("429")
+            for status in sorted(needed):
+                responses.setdefault(
+                    status,
+                    {
+                        "description": _DESCRIPTIONS[int(status)],
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
+    return result

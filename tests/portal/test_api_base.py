@@ -114,3 +114,18 @@ def test_csrf_is_enforced_for_cookie_sessions():
         CallerAuthentication().authenticate(Request(request))
     request.caller = Caller(user=_User(), via="token")
     assert CallerAuthentication().authenticate(Request(request))[0] is request.caller.user
+
+
+@pytest.mark.django_db
+def test_every_operation_documents_the_errors_it_can_answer():
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert "Error" in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = set(operation["responses"])
+            if operation.get("security"):
+                assert {"401", "403"} <= responses, (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            if method in {"post", "patch", "put"}:
+                assert "400" in responses, (method, path)
