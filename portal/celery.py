@@ -3,7 +3,8 @@
 Every task runs inside a named system context (``task:<name>``): a task never runs with
 whatever role the worker connected as, and a task that needs one tenant's view nests
 ``tenant_context``. Tasks are enqueued only after the surrounding transaction commits
-(``delay_on_commit``), so a worker never looks for a row that is not there yet.
+(``delay_on_commit``), so a worker never looks for a row that is not there yet, and
+through a transactional outbox, so a broker outage at that moment loses nothing.
 """
 
 import logging
@@ -30,6 +31,16 @@ class SystemContextTask(DjangoTask):
 
         with system_context(f"task:{self.name}"):
             return super().__call__(*args, **kwargs)
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        """Enqueue after the transaction commits, durably: through the transactional
+        outbox (portal.outbox) when a broker is configured; in-process otherwise."""
+        if self.app.conf.task_always_eager:
+            super().delay_on_commit(*args, **kwargs)
+            return
+        from portal.outbox import outbox_enqueue
+
+        outbox_enqueue(task_name=self.name, args=args, kwargs=kwargs)
 
 
 app = Celery("portal", task_cls=SystemContextTask)

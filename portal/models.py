@@ -54,3 +54,32 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class OutboxTask(models.Model):
+    """A task to send to the broker, written in the same transaction as the change that
+    asks for it. Publishing right after the commit can fail (the broker is down); the
+    row stays until the relay (portal.relay_outbox, every 30 s) has sent it, so a
+    committed change never loses its email or document. Delivery is at least once:
+    tasks are idempotent."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_unsent",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_name} ({'sent' if self.sent_at else 'waiting'})"

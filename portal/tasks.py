@@ -27,3 +27,11 @@ def send_templated_email(*, to: list[str], template: str, context: dict) -> None
 def _render_text(name: str, context: dict) -> str:
     # Plain-text parts must not be HTML-escaped ("O'Brien & Co", not "O&#x27;Brien &amp; Co").
     return get_template(name).template.render(Context(context, autoescape=False))
+
+
+@shared_task(name="portal.relay_outbox")
+def relay_outbox() -> int:
+    """Send the outbox rows the publisher after commit could not (scheduled by beat)."""
+    from portal.outbox import outbox_relay
+
+    return outbox_relay()

@@ -220,6 +220,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Installed into django-celery-beat's tables at beat's start; edit them in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "portal.relay_outbox", "schedule": 30.0},
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Caches (rate limits live here) ---------------------------------------------------
