@@ -1,6 +1,10 @@
+import logging
+
 from celery import shared_task
 
-from partners.services.agreements import agreement_render_documents
+from partners.services.agreements import agreement_mark_failed, agreement_render_documents
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -14,9 +18,9 @@ def render_agreement_documents(self, *, agreement_id: str) -> None:
     try:
         agreement_render_documents(agreement_id=agreement_id)
     except Exception as exc:
-        if self.request.retries >= self.max_retries:
-            from partners.services.agreements import agreement_mark_failed
-
-            agreement_mark_failed(agreement_id=agreement_id)
-            raise
-        raise self.retry(exc=exc) from exc
+        if self.request.retries < self.max_retries:
+            raise self.retry(exc=exc) from exc
+        # Out of retries: record the failure (the page tells the partner) and return, so
+        # the task's transaction commits that record instead of rolling it back.
+        logger.exception("agreement %s: documents could not be rendered", agreement_id)
+        agreement_mark_failed(agreement_id=agreement_id)

@@ -92,6 +92,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
+    actions = ["retry_documents"]
     list_display = [
         "organisation",
         "version",
@@ -110,6 +111,13 @@ class AgreementAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a signature record is evidence: never edited
+
+    @admin.action(description="Generate the documents again (failed or stuck ones)")
+    def retry_documents(self, request, queryset):
+        from partners.services.agreements import agreement_retry_documents
+
+        count = sum(agreement_retry_documents(agreement=a) for a in queryset)
+        self.message_user(request, f"{count} agreement(s) queued for rendering.")
 
 
 @admin.register(PartnerProfile)

@@ -51,6 +51,20 @@ def agreement_render_documents(*, agreement_id: str) -> Agreement:
     return agreement
 
 
+@transaction.atomic
+def agreement_retry_documents(*, agreement: Agreement) -> bool:
+    """Render documents that failed (or never came) again; signed or ready ones stay."""
+    from partners.tasks import render_agreement_documents
+
+    updated = Agreement.objects.filter(
+        pk=agreement.pk, pdf_status=Agreement.PdfStatus.FAILED
+    ).update(pdf_status=Agreement.PdfStatus.PENDING)
+    if updated or agreement.pdf_status == Agreement.PdfStatus.PENDING:
+        render_agreement_documents.delay_on_commit(agreement_id=str(agreement.pk))
+        return True
+    return False
+
+
 def agreement_mark_failed(*, agreement_id: str) -> None:
     Agreement.objects.filter(pk=agreement_id).exclude(pdf_status=Agreement.PdfStatus.READY).update(
         pdf_status=Agreement.PdfStatus.FAILED

@@ -164,3 +164,37 @@ def test_an_unticked_api_signature_is_a_field_error(pending):
     )
     assert response.status_code == 400
     assert "accept" in response.json()["fields"]
+
+
+def test_documents_that_cannot_be_rendered_are_marked_failed_after_the_retries(
+    pending, settings
+):
+    from partners.tasks import render_agreement_documents
+
+    _, _admin, _, agreement = pending
+    # A template that cannot render: the task's last retry marks the agreement failed.
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [], "APP_DIRS": False, "OPTIONS": {}}
+    ]
+    render_agreement_documents.apply(
+        kwargs={"agreement_id": str(agreement.pk)}, retries=render_agreement_documents.max_retries
+    )
+    agreement.refresh_from_db()
+    assert agreement.pdf_status == Agreement.PdfStatus.FAILED
+
+
+def test_staff_can_render_failed_documents_again(pending, django_capture_on_commit_callbacks):
+    from tests.factories import UserFactory
+
+    _, _, _, agreement = pending
+    Agreement.objects.filter(pk=agreement.pk).update(pdf_status=Agreement.PdfStatus.FAILED)
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            "/admin/partners/agreement/",
+            {"action": "retry_documents", "_selected_action": [str(agreement.pk)]},
+        )
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.pdf_status == Agreement.PdfStatus.READY
