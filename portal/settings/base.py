@@ -114,6 +114,12 @@ TENANCY_MEMBERSHIP_LOOKUP = "partners.selectors.membership_for_user"
 # Absolute links in emails (invitations, signed links) start with this.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# How many reverse proxies in front of the app append to X-Forwarded-For. Client IPs (rate
+# limits, signature and application records) come from that header only when this says
+# how many of its entries to trust; by default the header is ignored (it can be forged).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # Where the channel team is told about new applications and signatures.
 CHANNEL_TEAM_EMAIL = env.str("CHANNEL_TEAM_EMAIL", default="channel-team@vendor.example")
 # Reseller-space pages send members of an organisation that has not signed its agreement
@@ -185,6 +191,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         # The public application form, per client IP (UI and API share the counter).
         "applications": env.str("APPLICATION_RATE_LIMIT", default="5/hour"),

@@ -317,3 +317,21 @@ def test_the_admin_review_pages(staff_api, django_capture_on_commit_callbacks, s
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == PartnerApplication.Status.APPROVED
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_rate_limit():
+    for n in range(5):
+        response = APIClient().post(
+            "/api/v1/applications",
+            {**VALID, "contact_email": f"c{n}@fjord.example"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+        assert response.status_code == 201
+    forged = APIClient().post(
+        "/api/v1/applications", VALID, format="json", HTTP_X_FORWARDED_FOR="198.51.100.99"
+    )
+    assert forged.status_code == 429
+    assert set(PartnerApplication.objects.values_list("submitted_ip", flat=True)) == {
+        "127.0.0.1"
+    }
