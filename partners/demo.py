@@ -72,7 +72,8 @@ def seed(*, stdout, password: str) -> None:
 
     organisations = {}
     for name, country, city, type_code, level, description in ORGANISATIONS:
-        organisation, _ = Organisation.objects.update_or_create(
+        organisation = _upsert(
+            Organisation,
             name=name,
             defaults={
                 "country": country,
@@ -112,12 +113,27 @@ def seed(*, stdout, password: str) -> None:
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         if organisation_name:
-            Membership.objects.update_or_create(
+            _upsert(
+                Membership,
                 user=user,
                 defaults={"organisation": organisations[organisation_name], "role": role},
             )
     _seed_training(organisations["Northwind Distribution"])
     stdout.write(f"  partners: {len(organisations)} organisations, {len(ACCOUNTS)} accounts")
+
+
+def _upsert(model, *, defaults: dict, **lookup):
+    """update_or_create that saves only what differs, so running the seed again adds no
+    change-history rows for organisations and memberships."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **defaults)
+    changed = [name for name, value in defaults.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, defaults[name])
+        obj.save(update_fields=changed)
+    return obj
 
 
 def _seed_training(organisation) -> None:

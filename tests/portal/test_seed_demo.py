@@ -41,6 +41,7 @@ def _snapshot():
 def test_seed_demo_creates_exactly_the_spec_accounts_and_is_idempotent():
     call_command("seed_demo")
     first = _snapshot()
+    history = Organisation.history.count() + Membership.history.count()
     call_command("seed_demo")
 
     assert first == SPEC_ACCOUNTS
@@ -48,3 +49,5 @@ def test_seed_demo_creates_exactly_the_spec_accounts_and_is_idempotent():
     assert Organisation.objects.count() == 3
     assert all(u.check_password("demo-pass-2026") for u in User.objects.all())
     assert set(Organisation.objects.values_list("status", flat=True)) == {"active"}
+    # Running it again changed nothing, so it wrote no change history either.
+    assert Organisation.history.count() + Membership.history.count() == history
