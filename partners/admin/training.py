@@ -16,8 +16,8 @@ from partners.selectors.training import EXPIRY_WARNING_DAYS
 from partners.services.training import (
     certification_record,
     certification_validate,
+    person_record_validate,
     sales_training_record,
-    sales_training_validate,
 )
 from portal.errors import DomainError
 
@@ -60,7 +60,7 @@ class SalesTrainingForm(_PersonRecordForm):
         ]
 
     def validate(self, data: dict) -> None:
-        sales_training_validate(
+        person_record_validate(
             organisation=data["organisation"],
             membership=data.get("membership"),
             person_name=data.get("person_name", ""),

@@ -48,21 +48,6 @@ def person_record_validate(
             )
 
 
-def sales_training_validate(
-    *,
-    organisation: Organisation,
-    membership: Membership | None,
-    person_name: str = "",
-    person_email: str = "",
-) -> None:
-    person_record_validate(
-        organisation=organisation,
-        membership=membership,
-        person_name=person_name,
-        person_email=person_email,
-    )
-
-
 def certification_validate(
     *,
     organisation: Organisation,
@@ -117,7 +102,7 @@ def sales_training_record(
     name or email is taken from the member's account; ``recorded_by`` becomes the actor.
     ``training`` may be an unsaved instance to fill (the admin's add form gives one)."""
     _require_channel_team(actor)
-    sales_training_validate(
+    person_record_validate(
         organisation=organisation,
         membership=membership,
         person_name=person_name,
