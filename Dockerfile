@@ -4,9 +4,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc libpq-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml README.md ./
-# Wheels for every dependency (psycopg2 compiles here, against libpq).
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+COPY requirements/main.txt ./
+# Wheels for exactly the locked versions, checked against their hashes (psycopg2 compiles
+# here, against libpq).
+RUN pip wheel --no-cache-dir --require-hashes --wheel-dir /wheels -r main.txt
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,7 +19,7 @@ RUN apt-get update \
     libharfbuzz-subset0 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
+RUN pip install --no-cache-dir --no-deps /wheels/*.whl && rm -rf /wheels
 WORKDIR /app
 COPY . .
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused/unused \

@@ -6,19 +6,33 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check clean
+.PHONY: install run test lint check clean lock lock-check upgrade
 
+# Exactly the versions (and hashes) of the lock files: requirements/main.txt is what the
+# Docker image installs, requirements/dev.txt adds the tools for tests and linting.
+# pyproject.toml keeps the compatible ranges the lock files are compiled from.
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet ".[dev]"
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	$(BIN)/pip check
 	@# Django silently prefers psycopg 3 when both drivers are installed.
 	@if $(BIN)/python -c "import psycopg" 2>/dev/null; then \
-		echo "psycopg 3 is installed beside psycopg2: removing it"; \
-		$(BIN)/pip uninstall --quiet -y psycopg psycopg-binary psycopg-c; fi
+		echo "psycopg 3 is installed beside psycopg2: remove it (rm -rf $(VENV))"; exit 1; fi
 	touch $@
+
+# The lock files from pyproject.toml, keeping every pinned version that still fits.
+lock: install
+	LOCK_UV=$(BIN)/uv sh requirements/compile.sh requirements
+
+# Fails when the lock files no longer match pyproject.toml (CI runs it).
+lock-check: install
+	LOCK_UV=$(BIN)/uv sh requirements/compile.sh --check
+
+# The newest versions pyproject.toml allows: commit the result once `make test` passes.
+upgrade: install
+	LOCK_UV=$(BIN)/uv sh requirements/compile.sh requirements --upgrade
 
 # Serves the portal on http://$(HOST):$(PORT) with the demo data. With REDIS_URL set, a
 # Celery worker and beat run beside it; without, tasks run in-process (eager).

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
+from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils.module_loading import import_string
@@ -41,11 +41,12 @@ class Caller:
 
 
 def resolve_user(request) -> tuple[Any, Literal["token", "session"] | None]:
-    token = request.headers.get("X-Session-Token")
-    if token:
-        result = authenticate_by_x_session_token(token)
-        if result is not None and result[0].is_active:
-            return result[0], "token"
+    # allauth's public DRF authentication class: (user, session) or None, as DRF unpacks it.
+    result = XSessionTokenAuthentication().authenticate(request)
+    if result is not None:
+        user, _session = result
+        if user.is_active:
+            return user, "token"
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_active:
         return user, "session"

@@ -166,16 +166,12 @@ def test_an_unticked_api_signature_is_a_field_error(pending):
     assert "accept" in response.json()["fields"]
 
 
-def test_documents_that_cannot_be_rendered_are_marked_failed_after_the_retries(
-    pending, settings
-):
+def test_documents_that_cannot_be_rendered_are_marked_failed_after_the_retries(pending, settings):
     from partners.tasks import render_agreement_documents
 
     _, _admin, _, agreement = pending
     # A template that cannot render: the task's last retry marks the agreement failed.
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [], "APP_DIRS": False, "OPTIONS": {}}
-    ]
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [], "APP_DIRS": False, "OPTIONS": {}}]
     render_agreement_documents.apply(
         kwargs={"agreement_id": str(agreement.pk)}, retries=render_agreement_documents.max_retries
     )

@@ -332,6 +332,4 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_rate_limit():
         "/api/v1/applications", VALID, format="json", HTTP_X_FORWARDED_FOR="198.51.100.99"
     )
     assert forged.status_code == 429
-    assert set(PartnerApplication.objects.values_list("submitted_ip", flat=True)) == {
-        "127.0.0.1"
-    }
+    assert set(PartnerApplication.objects.values_list("submitted_ip", flat=True)) == {"127.0.0.1"}
