@@ -29,5 +29,7 @@ RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused/unused \
  && chown -R portal /app/var
 USER portal
 EXPOSE 8000
+# gunicorn trusts X-Forwarded-* only from FORWARDED_ALLOW_IPS (its default: 127.0.0.1);
+# Django reads the client address per TRUSTED_PROXY_COUNT (README, Configuration).
 CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", \
-     "--worker-class", "sync", "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+     "--worker-class", "sync", "--access-logfile", "-"]

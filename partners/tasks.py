@@ -9,11 +9,12 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     name="partners.render_agreement_documents",
+    tenancy="tenant",  # one partner's documents: that tenant's context, not a bypass
     bind=True,
     max_retries=3,
     default_retry_delay=30,
 )
-def render_agreement_documents(self, *, agreement_id: str) -> None:
+def render_agreement_documents(self, *, organisation_id: str, agreement_id: str) -> None:
     """Idempotent: documents already rendered are left as they are."""
     try:
         agreement_render_documents(agreement_id=agreement_id)

@@ -8,12 +8,15 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal core"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from portal import checks  # noqa: F401 - registers the deployment checks
+        from portal.tenancy.connection import on_connection_created
         from portal.tenancy.roles import grant_app_role
 
         post_migrate.connect(grant_app_role, sender=self)
+        connection_created.connect(on_connection_created)
 
         from django.conf import settings
 

@@ -1,10 +1,14 @@
 """The Celery app.
 
-Every task runs inside a named system context (``task:<name>``): a task never runs with
-whatever role the worker connected as, and a task that needs one tenant's view nests
-``tenant_context``. Tasks are enqueued only after the surrounding transaction commits
-(``delay_on_commit``), so a worker never looks for a row that is not there yet, and
-through a transactional outbox, so a broker outage at that moment loses nothing.
+Every task declares how it reaches the database (``tenancy``): one tenant's work (a
+partner's document, an email to one partner) runs in that tenant's context, named by the
+``organisation_id`` it receives; a platform job runs in its named system context
+(``task:<name>``, which must be in SYSTEM_CONTEXTS); anything else runs outside any
+context, where no tenant row is visible.
+
+Tasks are enqueued only after the surrounding transaction commits (``delay_on_commit``),
+so a worker never looks for a row that is not there yet, and through a transactional
+outbox, so a broker outage at that moment loses nothing.
 """
 
 import logging
@@ -19,17 +23,32 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
 logger = logging.getLogger(__name__)
 
 
-class SystemContextTask(DjangoTask):
+class ContextTask(DjangoTask):
     # Every task of ours is written to be idempotent, so a message may be redelivered
     # after a lost worker (acks_late + reject_on_worker_lost, set in settings).
     retry_backoff = True
     retry_backoff_max = 600
     retry_jitter = True
 
-    def __call__(self, *args, **kwargs):
-        from portal.tenancy.context import system_context
+    #: "tenant": the task takes ``organisation_id`` and sees that tenant's rows only;
+    #: "system": a platform job in its named system context; "none": no tenant rows.
+    tenancy = "none"
 
-        with system_context(f"task:{self.name}"):
+    def __call__(self, *args, **kwargs):
+        from portal.tenancy.context import public_context, system_context, tenant_context
+
+        if self.tenancy == "tenant":
+            organisation_id = kwargs.get("organisation_id")
+            if not organisation_id:
+                raise ValueError(f"{self.name} runs for one tenant: pass organisation_id")
+            context = tenant_context(organisation_id)
+        elif self.tenancy == "system":
+            context = system_context(f"task:{self.name}")
+        elif self.tenancy == "none":
+            context = public_context()
+        else:
+            raise ValueError(f"{self.name}: unknown tenancy {self.tenancy!r}")
+        with context:
             return super().__call__(*args, **kwargs)
 
     def delay_on_commit(self, *args, **kwargs) -> None:
@@ -43,7 +62,7 @@ class SystemContextTask(DjangoTask):
         outbox_enqueue(task_name=self.name, args=args, kwargs=kwargs)
 
 
-app = Celery("portal", task_cls=SystemContextTask)
+app = Celery("portal", task_cls=ContextTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -29,7 +29,7 @@ def _render_text(name: str, context: dict) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))
 
 
-@shared_task(name="portal.relay_outbox")
+@shared_task(name="portal.relay_outbox", tenancy="system")
 def relay_outbox() -> int:
     """Send the outbox rows the publisher after commit could not (scheduled by beat)."""
     from portal.outbox import outbox_relay

@@ -12,6 +12,15 @@ from rest_framework.test import APIClient
 from partners.models import Membership
 from tests.celery_support import celery_worker  # noqa: F401 - a fixture for every test module
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, PartnerTypeFactory
+from tests.tenancy_support import OBSERVER, observing_as
+
+
+@pytest.fixture(autouse=True)
+def _test_observer():
+    """Test bodies observe every tenant (tests/tenancy_support.py); product code under
+    test still runs in its own contexts."""
+    with observing_as(OBSERVER):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from factory.django import DjangoModelFactory
 
 from partners.models import Membership, Organisation, PartnerType, Programme, Tier
 from portal.models import User
-from portal.tenancy.context import system_context
+from tests.tenancy_support import observer
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -19,7 +19,7 @@ class SystemFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        with system_context("test-factory"):
+        with observer():
             return super()._create(model_class, *args, **kwargs)
 
 
@@ -36,7 +36,7 @@ class UserFactory(SystemFactory):
     @factory.post_generation
     def verified_email(self, create, extracted, **kwargs):
         if create:
-            with system_context("test-factory"):
+            with observer():
                 EmailAddress.objects.get_or_create(
                     user=self, email=self.email, defaults={"verified": True, "primary": True}
                 )

@@ -23,7 +23,6 @@ from partners.services.profile import EDITABLE_FIELDS, profile_update, word_coun
 from portal.api.pagination import PageNumberPagination
 from portal.api.permissions import IsPartnerMember
 from portal.api.schema import ERROR_RESPONSES
-from portal.tenancy.context import system_context
 
 # --- Serializers: the public shape is spelled out field by field, never "__all__". ----
 
@@ -191,8 +190,7 @@ class DirectoryListView(_PublicDirectoryView, generics.ListAPIView):
 
     @extend_schema(auth=[], responses={200: DirectoryEntrySerializer, **ERROR_RESPONSES(400, 404)})
     def get(self, request, *args, **kwargs):
-        with system_context("public:directory"):
-            return self.list(request, *args, **kwargs)
+        return self.list(request, *args, **kwargs)
 
 
 class DirectoryDetailView(_PublicDirectoryView, APIView):
@@ -200,9 +198,8 @@ class DirectoryDetailView(_PublicDirectoryView, APIView):
 
     @extend_schema(auth=[], responses={200: DirectoryEntrySerializer, **ERROR_RESPONSES(404)})
     def get(self, request, id):
-        with system_context("public:directory"):
-            profile = directory_entry(organisation_id=id)
-            data = DirectoryEntrySerializer(profile, context={"request": request}).data
+        profile = directory_entry(organisation_id=id)
+        data = DirectoryEntrySerializer(profile, context={"request": request}).data
         return Response(data)
 
 

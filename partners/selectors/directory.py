@@ -1,9 +1,10 @@
 """Reading partner profiles: the caller's own, and the public locator (SPEC §3.8).
 
-The locator is public and crosses tenants, so its callers run these reads inside
-``system_context("public:directory")`` and evaluate the results inside it. What it may
-show is decided here, once: active organisations whose partner type is listed in the
-locator, and only their public profile fields.
+The locator is public and crosses tenants: it reads in the caller's own context (anonymous,
+a partner, staff) through the database's narrow ``public_directory`` read policy on
+profiles (partners/migrations/0003), never a system context. What it may show is decided
+here, once: active organisations whose partner type is listed in the locator, and only
+their public profile fields; the policy is the same rule as the database's wall.
 """
 
 from __future__ import annotations

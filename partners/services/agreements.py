@@ -60,7 +60,9 @@ def agreement_retry_documents(*, agreement: Agreement) -> bool:
         pk=agreement.pk, pdf_status=Agreement.PdfStatus.FAILED
     ).update(pdf_status=Agreement.PdfStatus.PENDING)
     if updated or agreement.pdf_status == Agreement.PdfStatus.PENDING:
-        render_agreement_documents.delay_on_commit(agreement_id=str(agreement.pk))
+        render_agreement_documents.delay_on_commit(
+            organisation_id=str(agreement.organisation_id), agreement_id=str(agreement.pk)
+        )
         return True
     return False
 

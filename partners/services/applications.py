@@ -226,7 +226,9 @@ def application_approve(*, application, actor) -> Organisation:
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "organisation", "decided_by", "decided_at"])
 
-    render_agreement_documents.delay_on_commit(agreement_id=str(agreement.pk))
+    render_agreement_documents.delay_on_commit(
+        organisation_id=str(agreement.organisation_id), agreement_id=str(agreement.pk)
+    )
     invitation_create(
         organisation=organisation,
         email=application.contact_email,

@@ -1,8 +1,8 @@
 """Pages: the public partner locator (no login), mounted at the site root.
 
-The locator reads profiles across tenants, so every read runs inside
-``system_context("public:directory")`` and the page is rendered inside it (querysets are
-lazy). What may be shown is decided by partners.selectors.directory alone.
+The locator reads profiles across tenants in the visitor's own context, through the
+database's narrow public_directory read policy (no system context). What may be shown is
+decided by partners.selectors.directory alone.
 """
 
 from django.core.paginator import Paginator
@@ -21,7 +21,6 @@ from partners.selectors.directory import (
     directory_logo_url,
 )
 from portal.errors import NotFound
-from portal.tenancy.context import system_context
 
 LOGO_CACHE_SECONDS = 24 * 60 * 60
 
@@ -32,43 +31,40 @@ def _card(profile) -> dict:
 
 @require_safe
 def locator(request):
-    with system_context("public:directory"):
-        filterset = DirectoryFilterSet(request.GET, queryset=directory_entries())
-        valid = filterset.is_valid()
-        entries = filterset.qs if valid else directory_entries().none()
-        page = Paginator(entries, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-        options = directory_filter_options(country=filterset.form.data.get("country", ""))
-        return render(
-            request,
-            "partners/directory/locator.html",
-            {
-                "filters": filterset.form,
-                "filters_valid": valid,
-                "filtered": any(filterset.form.data.get(k) for k in filterset.filters),
-                "options": options,
-                "page_obj": page,
-                "cards": [_card(profile) for profile in page.object_list],
-            },
-        )
+    filterset = DirectoryFilterSet(request.GET, queryset=directory_entries())
+    valid = filterset.is_valid()
+    entries = filterset.qs if valid else directory_entries().none()
+    page = Paginator(entries, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    options = directory_filter_options(country=filterset.form.data.get("country", ""))
+    return render(
+        request,
+        "partners/directory/locator.html",
+        {
+            "filters": filterset.form,
+            "filters_valid": valid,
+            "filtered": any(filterset.form.data.get(k) for k in filterset.filters),
+            "options": options,
+            "page_obj": page,
+            "cards": [_card(profile) for profile in page.object_list],
+        },
+    )
 
 
 @require_safe
 def partner_detail(request, organisation_id):
-    with system_context("public:directory"):
-        try:
-            profile = directory_entry(organisation_id=organisation_id)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        return render(request, "partners/directory/detail.html", _card(profile))
+    try:
+        profile = directory_entry(organisation_id=organisation_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "partners/directory/detail.html", _card(profile))
 
 
 @require_safe
 def partner_logo(request, organisation_id):
-    with system_context("public:directory"):
-        try:
-            content, content_type = directory_logo(organisation_id=organisation_id)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+    try:
+        content, content_type = directory_logo(organisation_id=organisation_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     response = HttpResponse(content, content_type=content_type)
     # The URL carries the file's version (?v=), so a new logo is fetched at once.
     response["Cache-Control"] = f"public, max-age={LOGO_CACHE_SECONDS}"

@@ -102,11 +102,14 @@ DATABASES["default"].update(
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The unprivileged PostgreSQL role every request, task and command switches to, so that
-# row-level security applies (superusers and table owners would bypass it). Created by
-# portal's migrations. Set to an empty string when the app already logs in as its own
-# unprivileged role (see README, "Database roles").
+# The unprivileged PostgreSQL role every connection runs as from the moment it opens, so
+# that row-level security applies (superusers and table owners would bypass it) and code
+# outside any context sees no tenant row. Created by `migrate`; with DATABASE_APP_PASSWORD
+# set, `migrate` makes it a login role with that password, for deployments where the app
+# logs in as it and only `migrate` uses the owner's URL (README, "Database roles").
+# Empty: the app logs in as its own unprivileged role, created and granted by the DBA.
 TENANCY_DB_ROLE = env.str("DATABASE_APP_ROLE", default="portal_app")
+TENANCY_DB_ROLE_PASSWORD = env.str("DATABASE_APP_PASSWORD", default="")
 # The tenant model and how to find a user's membership; portal core names no app above it.
 TENANCY_ORGANISATION_MODEL = "partners.Organisation"
 TENANCY_MEMBERSHIP_LOOKUP = "partners.selectors.membership_for_user"

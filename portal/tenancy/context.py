@@ -1,13 +1,19 @@
 """Database contexts: which tenant (if any) the current transaction may see.
 
-A context is a transaction (an atomic block) in which three transaction-local settings are
-made with one statement: the unprivileged role, ``app.tenant_id`` and ``app.bypass``. They
-are transaction-local (``set_config(..., true)``) so that a persistent connection never
-carries a tenant into the next request. Both tenant and bypass are always set together: a
-bypass left on by an outer scope must not leak into a nested tenant context.
+Every connection runs as the unprivileged application role from the moment it opens
+(portal.tenancy.connection), with no tenant and no bypass: code outside any context sees
+no tenant row. A context is a transaction (an atomic block) in which two transaction-local
+settings are made with one statement: ``app.tenant_id`` and ``app.bypass``. They are
+transaction-local (``set_config(..., true)``) so that a persistent connection never
+carries a tenant into the next request. Both are always set together: a bypass left on by
+an outer scope must not leak into a nested tenant context.
 
 When a context is entered inside an existing transaction (a savepoint), its settings would
 outlive the savepoint, so on exit the previous context's settings are put back.
+
+System contexts (``app.bypass = on``: every tenant visible) are named, and only the names
+in ``SYSTEM_CONTEXTS`` may be opened: a new one is a reviewed change to that list
+(tests/portal/test_tenancy_contexts.py asserts it).
 """
 
 from __future__ import annotations
@@ -18,7 +24,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.conf import settings
 from django.db import connections, transaction
 
 
@@ -33,8 +38,52 @@ class DbContext:
         return self.bypass
 
 
-# What the connection looks like outside any context: the connecting role, no tenant.
-_NO_CONTEXT = DbContext(label="none")
+# What a connection looks like outside any context: the application role, no tenant, no
+# bypass. The connection hook makes every new connection start like this.
+OUTSIDE = DbContext(label="outside")
+_base: DbContext = OUTSIDE
+
+#: Every system context the code may open: exact names, or prefixes ending with ":" whose
+#: rest is an id (``staff:<user id>``). Per-tenant work runs in ``tenant_context`` instead.
+SYSTEM_CONTEXTS = frozenset(
+    {
+        # A channel-team member's request (the admin, the staff API).
+        "staff:",
+        # Management commands that work across tenants (SystemCommand).
+        "command:seed_demo",
+        "command:load_programme",
+        # Platform jobs (Celery tasks with tenancy = "system").
+        "task:portal.relay_outbox",
+        # Finding a user's membership before the tenant is known (the request middleware).
+        "tenancy-resolve",
+        # Anonymous flows keyed by a secret token or creating a tenant-less row.
+        "public:application",
+        "public:application-reply",
+        "public:invitation",
+        "team:invitee-check",
+        # Benchmarks (bench/) fill and read a scratch database.
+        "bench:directory",
+    }
+)
+
+
+def is_allowed_system_context(reason: str) -> bool:
+    if reason in SYSTEM_CONTEXTS and not reason.endswith(":"):
+        return True
+    prefix, sep, rest = reason.partition(":")
+    return bool(sep and rest) and f"{prefix}:" in SYSTEM_CONTEXTS
+
+
+def base_context() -> DbContext:
+    """What the connection sees outside any context (``OUTSIDE``, except in the test
+    suite, whose test bodies observe as ``test:observer``; see tenancy.testing)."""
+    return _base
+
+
+def set_base_context(ctx: DbContext) -> None:
+    global _base
+    _base = ctx
+
 
 _stack: contextvars.ContextVar[tuple[DbContext, ...]] = contextvars.ContextVar(
     "tenancy_stack", default=()
@@ -46,22 +95,14 @@ def current_context() -> DbContext | None:
     return stack[-1] if stack else None
 
 
-def _apply(ctx: DbContext, using: str) -> None:
-    role = settings.TENANCY_DB_ROLE
+def _apply(ctx: DbContext, using: str, *, local: bool = True) -> None:
+    """Make the connection see what ``ctx`` may see: for the current transaction
+    (``local``) or, when a connection opens, for the session (its state outside contexts)."""
     with connections[using].cursor() as cursor:
-        if role:
-            # 'none' is SET ROLE NONE: back to the connecting role.
-            role_value = "none" if ctx is _NO_CONTEXT else role
-            cursor.execute(
-                "SELECT set_config('role', %s, true), set_config('app.tenant_id', %s, true),"
-                " set_config('app.bypass', %s, true)",
-                [role_value, ctx.tenant_id, "on" if ctx.bypass else "off"],
-            )
-        else:
-            cursor.execute(
-                "SELECT set_config('app.tenant_id', %s, true), set_config('app.bypass', %s, true)",
-                [ctx.tenant_id, "on" if ctx.bypass else "off"],
-            )
+        cursor.execute(
+            "SELECT set_config('app.tenant_id', %s, %s), set_config('app.bypass', %s, %s)",
+            [ctx.tenant_id, local, "on" if ctx.bypass else "off", local],
+        )
 
 
 @contextmanager
@@ -76,7 +117,7 @@ def _enter(ctx: DbContext, using: str = "default") -> Iterator[DbContext]:
         _stack.reset(token)
         connection = connections[using]
         if connection.in_atomic_block and not connection.needs_rollback:
-            _apply(outer[-1] if outer else _NO_CONTEXT, using)
+            _apply(outer[-1] if outer else _base, using)
 
 
 def tenant_context(organisation_id: UUID | str, using: str = "default"):
@@ -89,11 +130,14 @@ def tenant_context(organisation_id: UUID | str, using: str = "default"):
 def system_context(reason: str, using: str = "default"):
     """Run the block for the channel team or the platform itself: every tenant is visible.
 
-    ``reason`` names who asked (``staff:<email>``, ``task:<name>``, ``command:<name>``) so
-    that a context is always a deliberate, greppable choice.
+    ``reason`` names who asked (``staff:<user id>``, ``task:<name>``, ``command:<name>``)
+    and must be one of ``SYSTEM_CONTEXTS``, so that a bypass is always a reviewed choice.
     """
-    if not reason:
-        raise ValueError("system_context needs a reason")
+    if not is_allowed_system_context(reason):
+        raise ValueError(
+            f"system context {reason!r} is not in SYSTEM_CONTEXTS; per-tenant work runs in "
+            "tenant_context, and a new system context is added to the list on review"
+        )
     return _enter(context_for(system_reason=reason), using)
 
 
@@ -118,7 +162,7 @@ def resolving_context(
     try:
         with transaction.atomic(using=using):
             if needs_lookup:
-                lookup = DbContext(label="system:tenancy-resolve", bypass=True)
+                lookup = context_for(system_reason="tenancy-resolve")
                 token = _stack.set((*outer, lookup))
                 _apply(lookup, using)
                 ctx = resolve()
@@ -133,12 +177,14 @@ def resolving_context(
             _stack.set(outer)
         connection = connections[using]
         if connection.in_atomic_block and not connection.needs_rollback:
-            _apply(outer[-1] if outer else _NO_CONTEXT, using)
+            _apply(outer[-1] if outer else _base, using)
 
 
 def context_for(*, organisation_id=None, system_reason: str = "") -> DbContext:
     """The context value (not yet entered) for a caller, for ``resolving_context``."""
     if system_reason:
+        if not is_allowed_system_context(system_reason):
+            raise ValueError(f"system context {system_reason!r} is not in SYSTEM_CONTEXTS")
         return DbContext(label=f"system:{system_reason}", bypass=True)
     if organisation_id:
         return DbContext(label=f"tenant:{organisation_id}", tenant_id=str(organisation_id))

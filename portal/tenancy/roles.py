@@ -1,11 +1,16 @@
 """The unprivileged database role the application's queries run as.
 
-With a single DATABASE_URL (docker-compose, the embedded development database) the app
-connects as a superuser or table owner, both of which bypass row-level security. So the
-role is created here (idempotently: roles are cluster-wide and the test database re-runs
-this), granted DML on every table, and every context switches to it with
-``set_config('role', ...)``. Deployments that log in as their own unprivileged role set
-DATABASE_APP_ROLE to an empty string and grant it themselves.
+Created after every ``migrate`` (idempotently: roles are cluster-wide and the test
+database re-runs this) and granted DML on every table; neither superuser, nor BYPASSRLS,
+nor owner of anything, so row-level security binds it.
+
+Two ways to use it (README, "Database roles"):
+- The app logs in as this role (docker-compose): ``DATABASE_APP_PASSWORD`` given to
+  ``migrate`` makes it a LOGIN role with that password, and only ``migrate`` connects as
+  the owner. Even injected SQL then has no more privileged role to return to.
+- One login for everything (the embedded development database, the test suite): every
+  connection switches to the role when it opens (portal.tenancy.connection). Code that
+  forgets its context still sees nothing, but SQL injected as the app could RESET ROLE.
 """
 
 from django.conf import settings
@@ -31,6 +36,10 @@ def grant_app_role(using: str = "default", **_kwargs) -> None:
             [role],
         )
         is_member, is_superuser = cursor.fetchone()
+        password = settings.TENANCY_DB_ROLE_PASSWORD
+        if password:
+            # The app logs in as the role itself (docker-compose).
+            cursor.execute(f"ALTER ROLE {quoted} LOGIN PASSWORD %s", [password])
         if not is_member and not is_superuser:
             # A non-superuser owner needs membership to SET ROLE to it.
             cursor.execute(f"GRANT {quoted} TO CURRENT_USER")

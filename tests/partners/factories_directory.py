@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from partners.models import Organisation, PartnerProfile
-from portal.tenancy.context import system_context
 from tests.factories import OrganisationFactory, PartnerTypeFactory, SystemFactory, TierFactory
+from tests.tenancy_support import observer
 
 DESCRIPTION = " ".join(["Reliable"] + ["virtualization"] * 38 + ["partner."])  # 40 words
 
@@ -62,7 +62,7 @@ def listed_partner(
 
 def give_logo(profile: PartnerProfile, *, width: int = 400, height: int = 200) -> PartnerProfile:
     """Store a PNG logo for the profile (under MEDIA_ROOT), as the service would."""
-    with system_context("test-factory"):
+    with observer():
         profile.logo.save("logo.png", ContentFile(image_bytes(width, height)), save=False)
         profile.logo_width, profile.logo_height = width, height
         profile.save(update_fields=["logo", "logo_width", "logo_height"])

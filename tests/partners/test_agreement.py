@@ -173,7 +173,11 @@ def test_documents_that_cannot_be_rendered_are_marked_failed_after_the_retries(p
     # A template that cannot render: the task's last retry marks the agreement failed.
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [], "APP_DIRS": False, "OPTIONS": {}}]
     render_agreement_documents.apply(
-        kwargs={"agreement_id": str(agreement.pk)}, retries=render_agreement_documents.max_retries
+        kwargs={
+            "organisation_id": str(agreement.organisation_id),
+            "agreement_id": str(agreement.pk),
+        },
+        retries=render_agreement_documents.max_retries,
     )
     agreement.refresh_from_db()
     assert agreement.pdf_status == Agreement.PdfStatus.FAILED

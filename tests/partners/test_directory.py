@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from partners.models import Organisation
-from portal.tenancy.context import system_context
 from tests.factories import MembershipFactory
 from tests.partners.factories_directory import give_logo, listed_partner
+from tests.tenancy_support import observer
 
 LIST = "/api/v1/directory"
 PAGE = "/partners/"
@@ -189,7 +189,7 @@ def test_partner_members_see_the_same_public_directory(tenants, partners):
 def test_suspending_a_partner_removes_it_at_once(client, partners):
     organisation = partners.northwind.organisation
     MembershipFactory(organisation=organisation)
-    with system_context("test"):
+    with observer():
         Organisation.objects.filter(pk=organisation.pk).update(status=Organisation.Status.SUSPENDED)
 
     assert "Northwind Distribution" not in names(client.get(LIST))

@@ -12,7 +12,6 @@ from PIL import Image, ImageFile
 from partners.models import Membership, PartnerProfile
 from partners.services.profile import LOGO_MAX_BYTES, profile_update
 from portal.errors import DomainError, Forbidden
-from portal.tenancy.context import system_context
 from tests.conftest import Tenant
 from tests.factories import MembershipFactory
 from tests.partners.factories_directory import (
@@ -27,6 +26,7 @@ from tests.partners.factories_directory import (
     upload,
     words,
 )
+from tests.tenancy_support import observer
 
 API = "/api/v1/profile"
 PAGE = "/space/profile/"
@@ -53,7 +53,7 @@ def files_under(root: Path) -> set[str]:
 
 
 def load_profile(organisation) -> PartnerProfile | None:
-    with system_context("test"):
+    with observer():
         return PartnerProfile.objects.filter(organisation=organisation).first()
 
 
@@ -428,7 +428,7 @@ def test_a_failure_after_the_file_is_written_removes_it(
     monkeypatch.setattr(PartnerProfile, "save", refuse)
 
     # When the service runs, then it fails and leaves neither row change nor file
-    with pytest.raises(IntegrityError), system_context("test"):
+    with pytest.raises(IntegrityError), observer():
         profile_update(
             organisation=alice.organisation,
             actor=alice.admin,
@@ -475,7 +475,7 @@ def test_the_service_itself_refuses_non_admins_and_other_organisations(tenants):
         organisation=tenants.alice.organisation, role=Membership.Role.SALES
     ).user
 
-    with system_context("test"):
+    with observer():
         with pytest.raises(Forbidden):
             profile_update(organisation=tenants.alice.organisation, actor=sales, data={})
         with pytest.raises(Forbidden):

@@ -28,9 +28,10 @@ from partners.services.team import (
 )
 from portal.errors import Conflict
 from portal.models import User
-from portal.tenancy.context import system_context, tenant_context
+from portal.tenancy.context import tenant_context
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 from tests.partners.factories_team import InvitationFactory, member_of
+from tests.tenancy_support import observer
 
 LOGIN = "/_allauth/app/v1/auth/login"
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
@@ -53,7 +54,7 @@ def browser_for(user) -> Client:
 
 def seen():
     """Read tenant tables as the platform does (RLS binds a non-superuser table owner)."""
-    return system_context("test")
+    return observer()
 
 
 def token_from_last_email() -> str:
@@ -345,7 +346,7 @@ def test_the_channel_team_invites_the_first_admin_of_a_pending_organisation(
     django_capture_on_commit_callbacks,
 ):
     organisation = OrganisationFactory(status=Organisation.Status.PENDING)
-    with system_context("test:approval"), django_capture_on_commit_callbacks(execute=True):
+    with observer(), django_capture_on_commit_callbacks(execute=True):
         invitation = invitation_create(
             organisation=organisation,
             email="founder@example.com",

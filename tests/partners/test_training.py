@@ -20,9 +20,10 @@ from partners.models import (
 from partners.selectors.training import CertifiedCounts, certified_counts, training_summary
 from partners.services.training import certification_record, sales_training_record
 from portal.errors import DomainError, Forbidden
-from portal.tenancy.context import system_context, tenant_context
+from portal.tenancy.context import tenant_context
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.partners.factories_training import SalesTrainingFactory, TechnicalCertificationFactory
+from tests.tenancy_support import observer
 
 ON = datetime.date(2026, 3, 31)  # the end of Q1 2026
 DAY = datetime.timedelta(days=1)
@@ -131,11 +132,11 @@ def test_a_member_who_left_no_longer_counts(tenants):
     assert _counts(org) == CertifiedCounts(sales=1, technical=1)
 
     # When they leave the organisation
-    with system_context("test"):
+    with observer():
         member.delete()
 
     # Then the records stay, with the name they were recorded for, and count for nothing
-    with system_context("test"):
+    with observer():
         training.refresh_from_db()
         certification.refresh_from_db()
     assert training.membership is None
@@ -166,7 +167,7 @@ def test_another_organisations_records_never_count(tenants):
     # Then alice counts nothing, and bob only his own member, whatever the context
     assert _counts(alice) == CertifiedCounts(sales=0, technical=0)
     assert _counts(bob) == CertifiedCounts(sales=1, technical=1)
-    with system_context("test"):
+    with observer():
         assert certified_counts(organisation=alice, on=ON) == CertifiedCounts(0, 0)
         assert certified_counts(organisation=bob, on=ON) == CertifiedCounts(1, 1)
 
@@ -179,7 +180,7 @@ def test_counting_is_one_query_whatever_the_data(tenants, django_assert_num_quer
         SalesTrainingFactory(membership=member)
         TechnicalCertificationFactory(membership=member)
         TechnicalCertificationFactory(membership=member, name="Second")
-    with system_context("test"), django_assert_num_queries(1):
+    with observer(), django_assert_num_queries(1):
         counts = certified_counts(organisation=org, on=ON)
     assert counts == CertifiedCounts(sales=5, technical=5)
 
@@ -226,7 +227,7 @@ def test_only_the_channel_team_records(tenants):
 @pytest.mark.django_db
 def test_the_service_refuses_a_member_of_another_organisation(tenants):
     staff = UserFactory(is_staff=True)
-    with system_context("test"), pytest.raises(DomainError) as refused:
+    with observer(), pytest.raises(DomainError) as refused:
         certification_record(
             actor=staff,
             organisation=tenants.alice.organisation,
@@ -235,7 +236,7 @@ def test_the_service_refuses_a_member_of_another_organisation(tenants):
             obtained_on=ON,
         )
     assert refused.value.field == "membership"
-    with system_context("test"):
+    with observer():
         assert not TechnicalCertification.objects.exists()
 
 
@@ -261,7 +262,7 @@ def test_staff_record_a_sales_training_in_the_admin(tenants):
 
     # Then it is recorded by them, with the member's name and email
     assert response.status_code == 302, response.content.decode()[:2000]
-    with system_context("test"):
+    with observer():
         record = SalesTraining.objects.get()
     assert record.recorded_by == staff
     assert record.organisation == alice.organisation
@@ -290,7 +291,7 @@ def test_the_admin_refuses_a_member_of_another_organisation(tenants):
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert form.errors["membership"] == ["This member does not belong to the chosen organisation."]
-    with system_context("test"):
+    with observer():
         assert not TechnicalCertification.objects.exists()
 
 
@@ -318,7 +319,7 @@ def test_the_admin_refuses_an_expiry_before_obtention_and_an_unnamed_person(tena
     )
     assert response.status_code == 200
     assert "person_name" in response.context["adminform"].form.errors
-    with system_context("test"):
+    with observer():
         assert not TechnicalCertification.objects.exists()
         assert not SalesTraining.objects.exists()
 
@@ -346,7 +347,7 @@ def test_staff_correct_a_record_and_become_its_recorder(tenants):
 
     # Then the same record carries the new values
     assert response.status_code == 302
-    with system_context("test"):
+    with observer():
         certification.refresh_from_db()
         assert TechnicalCertification.objects.count() == 1
     assert certification.expires_on == datetime.date(2027, 1, 15)
@@ -429,7 +430,7 @@ def test_partner_admins_see_their_people_and_the_tier_requirements(tenants):
 @pytest.mark.django_db
 def test_the_page_says_not_required_without_a_tier(tenants):
     alice = tenants.alice
-    with system_context("test"):
+    with observer():
         Organisation.objects.filter(pk=alice.organisation.pk).update(tier=None)
 
     response = alice.browser().get("/space/training/")

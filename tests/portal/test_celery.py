@@ -1,4 +1,4 @@
-"""Tasks run by a real worker over Redis, each in a named system context."""
+"""Tasks run by a real worker over Redis, each in the context it declares."""
 
 import pytest
 from django.conf import settings
@@ -15,12 +15,21 @@ pytestmark = pytest.mark.celery_worker
 seen: dict[str, object] = {}
 
 
-@app.task(name="tests.inspect_context")
-def inspect_context(marker: str) -> None:
+def _inspect(marker: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user, current_setting('app.bypass', true)")
         role, bypass = cursor.fetchone()
     seen[marker] = {"role": role, "bypass": bypass, "members": Membership.objects.count()}
+
+
+@app.task(name="tests.inspect_context")
+def inspect_context(marker: str) -> None:
+    _inspect(marker)
+
+
+@app.task(name="tests.inspect_tenant_context", tenancy="tenant")
+def inspect_tenant_context(marker: str, *, organisation_id: str) -> None:
+    _inspect(marker)
 
 
 def test_the_broker_is_redis(celery_worker):
@@ -28,12 +37,16 @@ def test_the_broker_is_redis(celery_worker):
     assert settings.CELERY_TASK_ACKS_LATE is True
 
 
-def test_a_task_runs_in_the_system_context_as_the_application_role(
+def test_a_task_runs_as_the_application_role_in_the_context_it_declares(
     celery_worker, tenants_committed
 ):
+    # A task that declares nothing sees no tenant row; one tenant's task sees that tenant.
     inspect_context.delay("ctx")
+    inspect_tenant_context.delay("bob", organisation_id=str(tenants_committed.bob.organisation.id))
     result = wait_for(lambda: seen.get("ctx"))
-    assert result == {"role": settings.TENANCY_DB_ROLE, "bypass": "on", "members": 3}
+    assert result == {"role": settings.TENANCY_DB_ROLE, "bypass": "off", "members": 0}
+    result = wait_for(lambda: seen.get("bob"))
+    assert result == {"role": settings.TENANCY_DB_ROLE, "bypass": "off", "members": 1}
 
 
 def test_an_email_task_sends_the_email_through_the_worker(celery_worker, settings):

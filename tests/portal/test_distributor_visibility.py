@@ -10,6 +10,7 @@ from partners.models import Membership
 from portal.tenancy.context import tenant_context
 from portal.tenancy.models import DistributorVisibleModel
 from portal.tenancy.operations import policy_sql
+from tests.tenancy_support import owner_session_for_tests
 
 
 class SuppliedThing(DistributorVisibleModel):
@@ -23,8 +24,9 @@ class SuppliedThing(DistributorVisibleModel):
 
 @pytest.fixture
 def supplied_table(db, settings):
-    # Created inside the test's transaction: PostgreSQL's DDL rolls back with it.
-    with connection.schema_editor() as editor:
+    # Created inside the test's transaction: PostgreSQL's DDL rolls back with it. Creating
+    # a table is the schema owner's right, not the application role's.
+    with owner_session_for_tests(), connection.schema_editor() as editor:
         editor.create_model(SuppliedThing)
         for statement in policy_sql(SuppliedThing._meta.db_table, visible_to_distributor=True):
             editor.execute(statement)
@@ -62,9 +64,15 @@ def test_the_database_policy_agrees_and_keeps_the_distributor_read_only(network)
     with tenant_context(alice.id):
         # An unfiltered query: the database alone decides.
         assert {t.label for t in SuppliedThing.objects.all()} == {"via"}
-        # The distributor may read, not change, the reseller's row.
+        # The distributor may read, not change, the reseller's row: updates and deletes
+        # match nothing, and it cannot insert one in the reseller's name.
+        assert SuppliedThing.objects.filter(pk=through_alice.pk).update(label="changed") == 0
+        assert SuppliedThing.objects.filter(pk=through_alice.pk).delete()[0] == 0
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM test_supplied_thing")
+            assert cursor.rowcount == 0
         with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
-            SuppliedThing.objects.filter(pk=through_alice.pk).update(label="changed")
+            SuppliedThing.objects.create(organisation=bob, distributor=alice, label="forged")
         # Nor can it see anything else of the reseller's: its members, say.
         assert not Membership.objects.filter(organisation=bob).exists()
 
@@ -74,3 +82,7 @@ def test_the_database_policy_agrees_and_keeps_the_distributor_read_only(network)
 
     with tenant_context(charlie.id):
         assert {t.label for t in SuppliedThing.objects.all()} == {"charlie"}
+
+    # The reseller's row survived the distributor's attempts, with the reseller's change.
+    through_alice.refresh_from_db()
+    assert through_alice.label == "renamed"
