@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from django.db.models import QuerySet
 from rest_framework import viewsets
+from rest_framework.permissions import SAFE_METHODS
 
 from portal.api.permissions import IsPartnerMember
 from portal.tenancy.models import get_for_tenant_or_404
@@ -49,10 +50,13 @@ class TenantViewSet(viewsets.GenericViewSet):
 
     def get_object(self):
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
+        queryset = self.filter_queryset(self.get_queryset())
+        if self.request.method not in SAFE_METHODS:
+            # A distributor reads what it supplied but may not change it: not found (404),
+            # rather than a write the database would refuse (500).
+            queryset = queryset.owned_by(self.organisation)
         obj = get_for_tenant_or_404(
-            self.filter_queryset(self.get_queryset()),
-            self.organisation,
-            **{self.lookup_field: self.kwargs[lookup_url_kwarg]},
+            queryset, self.organisation, **{self.lookup_field: self.kwargs[lookup_url_kwarg]}
         )
         self.check_object_permissions(self.request, obj)
         return obj

@@ -25,6 +25,13 @@ class TenantQuerySet(models.QuerySet):
             visible |= Q(distributor=organisation)
         return self.filter(visible)
 
+    def owned_by(self, organisation) -> TenantQuerySet:
+        """Rows the organisation may change: its own, never what it only reads as a
+        distributor (the same rule as the write policies, operations.py)."""
+        if organisation is None:
+            return self.none()
+        return self.filter(organisation=organisation)
+
 
 class TenantOwnedModel(models.Model):
     """A row that belongs to one partner organisation.

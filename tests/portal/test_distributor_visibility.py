@@ -5,8 +5,12 @@ table of the same shape proves the mechanism (queryset and database policy) now.
 
 import pytest
 from django.db import DatabaseError, connection, models, transaction
+from rest_framework import mixins, serializers
+from rest_framework.test import APIRequestFactory, force_authenticate
 
 from partners.models import Membership
+from portal.api.viewsets import TenantViewSet
+from portal.tenancy.caller import Caller
 from portal.tenancy.context import tenant_context
 from portal.tenancy.models import DistributorVisibleModel
 from portal.tenancy.operations import policy_sql
@@ -86,3 +90,46 @@ def test_the_database_policy_agrees_and_keeps_the_distributor_read_only(network)
     # The reseller's row survived the distributor's attempts, with the reseller's change.
     through_alice.refresh_from_db()
     assert through_alice.label == "renamed"
+
+
+class SuppliedThingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SuppliedThing
+        fields = ["id", "label"]
+
+
+class SuppliedThingViewSet(
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    TenantViewSet,
+):
+    tenant_queryset = SuppliedThing.objects.all()
+    serializer_class = SuppliedThingSerializer
+
+
+@pytest.mark.parametrize("method", ["patch", "put", "delete"])
+def test_the_api_answers_a_distributors_write_with_404_and_changes_nothing(network, method):
+    alice, bob, _charlie, through_alice, _bob_direct, _ = network
+    view = SuppliedThingViewSet.as_view(
+        {"get": "retrieve", "patch": "partial_update", "put": "update", "delete": "destroy"}
+    )
+    factory = APIRequestFactory()
+
+    def call(organisation, verb):
+        request = getattr(factory, verb)(
+            f"/things/{through_alice.pk}", {"label": "changed"}, format="json"
+        )
+        membership = Membership.objects.filter(organisation=organisation).first()
+        force_authenticate(request, user=membership.user)
+        request.caller = Caller(user=membership.user, via="token", membership=membership)
+        with tenant_context(organisation.id):
+            return view(request, id=str(through_alice.pk))
+
+    # The distributor reads the row it supplied, and cannot change or delete it
+    assert call(alice, "get").status_code == 200
+    assert call(alice, method).status_code == 404
+    through_alice.refresh_from_db()
+    assert through_alice.label == "via"
+    # while the reseller that owns it can
+    assert call(bob, method).status_code in {200, 204}
