@@ -6,6 +6,7 @@ import uuid
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 
 from partners.models import PartnerApplication
 from partners.selectors.agreements import current_agreement
+from partners.selectors.applications import application_queue, applications_for_review
 from partners.serializers import (
     AgreementSerializer,
     ApplicationReceiptSerializer,
@@ -31,6 +33,7 @@ from partners.services.applications import (
     partner_type_for_code,
 )
 from partners.throttles import ApplicationRateThrottle, client_ip
+from portal.api.pagination import LINK_HEADER_PARAMETERS, LinkHeaderPagination
 from portal.api.permissions import IsChannelTeam, IsPartnerMember
 from portal.api.schema import ERROR_RESPONSES
 from portal.errors import NotFound
@@ -63,29 +66,31 @@ class ApplicationCreateView(APIView):
         return Response(ApplicationReceiptSerializer(application).data, status=201)
 
 
-class StaffApplicationList(APIView):
-    """The channel team's review queue (`?status=submitted`), oldest first."""
+class StaffApplicationList(generics.ListAPIView):
+    """The channel team's review queue (`?status=submitted`), oldest first. The body is a
+    page of applications (`?page=`, `?page_size=`); the `Link` header names the next."""
 
     permission_classes = [IsChannelTeam]
+    serializer_class = StaffApplicationSerializer
+    pagination_class = LinkHeaderPagination
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, enum=PartnerApplication.Status.values, required=False)
+            OpenApiParameter("status", str, enum=PartnerApplication.Status.values, required=False),
+            *LINK_HEADER_PARAMETERS,
         ],
         responses={200: StaffApplicationSerializer(many=True), **ERROR_RESPONSES(400, 403)},
     )
-    def get(self, request):
-        applications = PartnerApplication.objects.select_related(
-            "programme", "partner_type"
-        ).order_by("submitted_at")
-        wanted = request.query_params.get("status")
-        if wanted:
-            if wanted not in PartnerApplication.Status.values:
-                raise ValidationError(
-                    {"status": [f"Not one of {PartnerApplication.Status.values}."]}
-                )
-            applications = applications.filter(status=wanted)
-        return Response(StaffApplicationSerializer(applications, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular schema generation
+            return PartnerApplication.objects.none()
+        wanted = self.request.query_params.get("status")
+        if wanted and wanted not in PartnerApplication.Status.values:
+            raise ValidationError({"status": [f"Not one of {PartnerApplication.Status.values}."]})
+        return application_queue(status=wanted or None)
 
 
 class _StaffApplicationAction(APIView):
@@ -93,9 +98,7 @@ class _StaffApplicationAction(APIView):
 
     def application(self, application_id) -> PartnerApplication:
         try:
-            return PartnerApplication.objects.select_related("programme", "partner_type").get(
-                pk=application_id
-            )
+            return applications_for_review().get(pk=application_id)
         except PartnerApplication.DoesNotExist as exc:
             raise NotFound("No such application.") from exc
 

@@ -31,16 +31,27 @@ def discount_percent(
 def is_embargoed(*, programme: Programme, country: str, region: str = "") -> bool:
     """Country-wide entries always match; a regional entry matches when the region given
     is its ISO 3166-2 code or its name (case-insensitive)."""
-    region = region.strip()
-    matches = Q(region_code="")
-    if region:
-        matches |= Q(region_code__iexact=region) | Q(region_name__iexact=region)
-    return EmbargoedTerritory.objects.filter(matches, programme=programme, country=country).exists()
+    entries = EmbargoedTerritory.objects.filter(programme=programme, country=country)
+    return embargo_matches(entries, region=region)
 
 
-def regions_embargoed(*, programme: Programme, country: str) -> list[str]:
-    return list(
-        EmbargoedTerritory.objects.filter(programme=programme, country=country)
-        .exclude(region_code="")
-        .values_list("region_name", flat=True)
+def embargo_matches(entries, *, region: str = "") -> bool:
+    """Whether any of a country's embargo ``entries`` covers the region (the rule of
+    ``is_embargoed``, on entries already read: a list can check many rows at once)."""
+    region = region.strip().casefold()
+    return any(
+        not entry.region_code
+        or (region and region in {entry.region_code.casefold(), entry.region_name.casefold()})
+        for entry in entries
     )
+
+
+def embargoed_region_names(entries) -> list[str]:
+    """The names of the regional entries among a country's embargo ``entries``."""
+    return [entry.region_name for entry in entries if entry.region_code]
+
+
+def programme_embargoes(*, programme: Programme, country: str) -> list[EmbargoedTerritory]:
+    """The programme's entries for one country, from ``programme.embargoes`` (prefetched
+    by lists, so reading them costs no query per row)."""
+    return [entry for entry in programme.embargoes.all() if entry.country.code == country]
