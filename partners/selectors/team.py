@@ -42,6 +42,11 @@ def member_list(*, organisation) -> QuerySet[Membership]:
     )
 
 
+def admin_count(*, organisation) -> int:
+    """How many administrators the organisation has (the last one cannot be demoted)."""
+    return Membership.objects.for_tenant(organisation).filter(role=Membership.Role.ADMIN).count()
+
+
 def invitation_open_list(*, organisation) -> QuerySet[Invitation]:
     """Invitations neither accepted nor revoked (expired ones included: they can be re-sent)."""
     return (

@@ -17,6 +17,7 @@ from partners.models import Invitation, Membership
 from partners.selectors.team import (
     INVITED,
     UNUSABLE_MESSAGES,
+    admin_count,
     invitation_for_token,
     invitation_open_list,
     invitation_status,
@@ -33,6 +34,7 @@ from partners.services.team import (
     membership_remove,
 )
 from portal.errors import DomainError
+from portal.pagination import page_of
 from portal.tenancy.access import member_required
 from portal.tenancy.models import get_for_tenant_or_404
 
@@ -111,28 +113,34 @@ def team(request):
             return redirect("partners:team")
         status = 400
 
-    members = list(member_list(organisation=organisation))
-    admin_count = sum(1 for m in members if m.role == roles.ADMIN)
+    members = page_of(request, member_list(organisation=organisation), param="members_page")
+    admins = admin_count(organisation=organisation)
     rows = [
         {
             "member": m,
-            "only_admin": m.role == roles.ADMIN and admin_count == 1,
+            "only_admin": m.role == roles.ADMIN and admins == 1,
             "error": row_errors.get(str(m.pk), ""),
         }
         for m in members
     ]
+    invitations_page = None
     invitations = []
     if can_manage:
+        invitations_page = page_of(
+            request, invitation_open_list(organisation=organisation), param="invitations_page"
+        )
         invitations = [
             (invitation, invitation_status(invitation=invitation))
-            for invitation in invitation_open_list(organisation=organisation)
+            for invitation in invitations_page
         ]
     return render(
         request,
         "partners/team/team.html",
         {
             "rows": rows,
+            "members_page": members,
             "invitations": invitations,
+            "invitations_page": invitations_page,
             "can_manage": can_manage,
             "invite_form": invite_form,
             "role_choices": Membership.Role.choices,

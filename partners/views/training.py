@@ -12,6 +12,7 @@ from partners.selectors.training import (
     sales_training_list,
     training_summary,
 )
+from portal.pagination import page_of
 from portal.tenancy.access import member_required
 
 
@@ -24,8 +25,14 @@ def training(request):
         "partners/training/overview.html",
         {
             "summary": training_summary(organisation=organisation, on=today),
-            "sales_trainings": sales_training_list(organisation=organisation),
-            "certifications": certification_list(organisation=organisation, on=today),
+            "sales_trainings": page_of(
+                request, sales_training_list(organisation=organisation), param="sales_page"
+            ),
+            "certifications": page_of(
+                request,
+                certification_list(organisation=organisation, on=today),
+                param="certifications_page",
+            ),
             "expiry_warning_days": EXPIRY_WARNING_DAYS,
         },
     )
