@@ -49,7 +49,8 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "country", "partner_type", "tier", "status", "distributor", "joined_on"]
     list_filter = ["status", "partner_type__programme", "partner_type", "tier__level", "country"]
     search_fields = ["name", "profile__display_name"]
-    list_select_related = ["partner_type", "tier", "distributor"]
+    # A tier without a name is shown by its partner type's name.
+    list_select_related = ["partner_type", "tier__partner_type", "distributor"]
     autocomplete_fields = ["distributor"]
     inlines = [PartnerProfileInline, MembershipInline, AgreementInline]
 

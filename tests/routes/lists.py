@@ -1,0 +1,272 @@
+"""The list routes, and how to fill each one, for the query-count test
+(tests/portal/test_query_counts.py).
+
+That test walks the URL configuration: every route of ours without path parameters, every
+API list action and every admin changelist of our apps must be named here, either as a
+``ListRoute`` (with a ``make`` that adds one row of what the list shows) or as ``NotAList``
+(with the reason). A new list route therefore fails the test until it says how to fill it,
+and then fails again if its query count grows with its rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from partners.models import (
+    DiscountRule,
+    EmbargoedTerritory,
+    Membership,
+    Organisation,
+    PartnerApplication,
+)
+from portal.models import OutboxTask
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnerTypeFactory,
+    ProgrammeFactory,
+    TierFactory,
+    UserFactory,
+)
+from tests.partners.factories_directory import PartnerProfileFactory, listed_partner
+from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
+from tests.partners.factories_team import InvitationFactory, member_of
+from tests.partners.factories_training import (
+    SalesTrainingFactory,
+    TechnicalCertificationFactory,
+)
+from tests.tenancy_support import observer
+
+TENANT = "tenant"  # the tenant's admin: session token for /api/, session cookie for pages
+STAFF = "staff"  # a channel-team superuser (session cookie)
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class ListRoute:
+    """A route showing a list. ``make(tenant)`` adds one row of what the list shows for
+    that tenant's caller (for a page with several lists: one row of each)."""
+
+    make: Callable
+    caller: str = TENANT
+    query: str = ""  # appended to the route's path, e.g. "?status=submitted"
+
+
+@dataclass(frozen=True)
+class NotAList:
+    """A route without path parameters that shows no list (say what it shows)."""
+
+    reason: str
+
+
+_sequence = itertools.count()
+
+
+def _n() -> int:
+    return next(_sequence)
+
+
+# --- rows ------------------------------------------------------------------------------
+
+
+def _member(tenant):
+    return member_of(tenant)
+
+
+def _invitation(tenant):
+    return InvitationFactory(organisation=tenant.organisation)
+
+
+def _sales_training(tenant):
+    return SalesTrainingFactory(membership=member_of(tenant))
+
+
+def _certification(tenant):
+    return TechnicalCertificationFactory(membership=member_of(tenant))
+
+
+def _team_rows(tenant):
+    return _member(tenant), _invitation(tenant)
+
+
+def _training_rows(tenant):
+    return _sales_training(tenant), _certification(tenant)
+
+
+def _reviewed_programme():
+    """A programme whose reviewer checks all apply: a regional embargo, a minimum age and
+    a named customer (so every branch of the checks runs on every row)."""
+    programme = ProgrammeFactory(
+        code="checked-programme",
+        name="Checked programme",
+        min_years_in_operation=2,
+        requires_named_customer=True,
+    )
+    with observer():
+        EmbargoedTerritory.objects.get_or_create(
+            programme=programme, country="UA", region_code="UA-43", region_name="Crimea"
+        )
+    return programme
+
+
+def _application(tenant):
+    """Applications of every kind the queue shows: open or decided, in a country with
+    an embargoed region or not, with or without an organisation of the same name."""
+    n = _n()
+    programme = _reviewed_programme()
+    partner_type = PartnerTypeFactory(programme=programme, code="reseller")
+    status = [
+        PartnerApplication.Status.SUBMITTED,
+        PartnerApplication.Status.INFO_REQUESTED,
+        PartnerApplication.Status.APPROVED,
+        PartnerApplication.Status.REJECTED,
+    ][n % 4]
+    organisation = None
+    if status == PartnerApplication.Status.APPROVED:
+        organisation = OrganisationFactory(name=f"Applicant {n} GmbH")
+    elif n % 3 == 0:
+        OrganisationFactory(name=f"applicant {n} gmbh")  # already a partner
+    return PartnerApplicationFactory(
+        partner_type=partner_type,
+        company_name=f"Applicant {n} GmbH",
+        country="UA" if n % 2 else "DE",
+        region="UA-43" if n % 4 == 1 else "",
+        status=status,
+        organisation=organisation,
+        customer_to_resell_to="" if n % 2 else "Acme",
+    )
+
+
+def _organisation(tenant):
+    distributor = OrganisationFactory(partner_type=PartnerTypeFactory(code="distributor"))
+    return OrganisationFactory(distributor=distributor)
+
+
+def _agreement(tenant):
+    return AgreementFactory(organisation=OrganisationFactory(), accepted_by=UserFactory())
+
+
+def _programme(tenant):
+    return ProgrammeFactory(code=f"programme-{_n()}", name="Another programme")
+
+
+def _partner_type(tenant):
+    return PartnerTypeFactory(code=f"type-{_n()}")
+
+
+def _tier(tenant):
+    return TierFactory(partner_type=PartnerTypeFactory(code=f"tiered-{_n()}"), level=1)
+
+
+def _discount_rule(tenant):
+    partner_type = PartnerTypeFactory(code=f"discounted-{_n()}")
+    with observer():
+        return DiscountRule.objects.create(
+            programme=partner_type.programme,
+            partner_type=partner_type,
+            tier_level=1,
+            percent=Decimal("10.00"),
+        )
+
+
+def _embargo(tenant):
+    n = _n()
+    with observer():
+        return EmbargoedTerritory.objects.create(
+            programme=ProgrammeFactory(),
+            country="UA",
+            region_code=f"UA-{n}",
+            region_name=f"Region {n}",
+        )
+
+
+def _any_sales_training(tenant):
+    return SalesTrainingFactory(recorded_by=UserFactory(is_staff=True))
+
+
+def _any_certification(tenant):
+    return TechnicalCertificationFactory(recorded_by=UserFactory(is_staff=True))
+
+
+def _outbox_task(tenant):
+    with observer():
+        return OutboxTask.objects.create(
+            task_name=f"portal.task_{_n() % 3}", args=[1], kwargs={"x": 1}
+        )
+
+
+def _listed_partner(tenant):
+    return listed_partner(type_code="reseller", tier_level=1)
+
+
+def _membership_anywhere(tenant):
+    return MembershipFactory(role=Membership.Role.SALES)
+
+
+def _profile(tenant):
+    return PartnerProfileFactory(
+        organisation=OrganisationFactory(status=Organisation.Status.ACTIVE)
+    )
+
+
+def _certification_expiring(tenant):
+    # Expiring soon: the list computes each row's status on today's date.
+    return TechnicalCertificationFactory(
+        membership=member_of(tenant),
+        expires_on=timezone.localdate() + datetime.timedelta(days=10),
+    )
+
+
+# --- the registry ----------------------------------------------------------------------
+
+LISTS: dict[str, ListRoute | NotAList] = {
+    # API
+    "api:members-list": ListRoute(_member),
+    "api:invitations-list": ListRoute(_invitation),
+    "api:training-sales-list": ListRoute(_sales_training),
+    "api:training-certifications-list": ListRoute(_certification_expiring),
+    "api:directory-list": ListRoute(_listed_partner, caller=ANONYMOUS),
+    "api:staff-applications-list": ListRoute(_application, caller=STAFF),
+    "api:me": NotAList("the caller, their organisation and role"),
+    "api:applications": NotAList("POST only: the public application"),
+    "api:agreement": NotAList("the caller's organisation's agreement"),
+    "api:agreement-sign": NotAList("POST only: signs the agreement"),
+    "api:profile": NotAList("the caller's organisation's profile"),
+    "api:training-summary": NotAList("two counts against the tier's requirements"),
+    # Pages
+    "partners:team": ListRoute(_team_rows),
+    "partners:training": ListRoute(_training_rows),
+    "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
+    "home": NotAList("the landing page"),
+    "healthz": NotAList("one SELECT 1"),
+    "favicon.ico": NotAList("a redirect to a static file"),
+    "space:dashboard": NotAList("the caller's organisation and account"),
+    "partners:apply": NotAList("the application form"),
+    "partners:apply_thanks": NotAList("a thank-you page"),
+    "partners:agreement": NotAList("the caller's organisation's agreement"),
+    "partners:profile": NotAList("the caller's organisation's profile form"),
+    # The channel team's admin (changelists of our apps)
+    "admin:partners_partnerapplication_changelist": ListRoute(_application, caller=STAFF),
+    "admin:partners_organisation_changelist": ListRoute(_organisation, caller=STAFF),
+    "admin:partners_membership_changelist": ListRoute(_membership_anywhere, caller=STAFF),
+    "admin:partners_invitation_changelist": ListRoute(
+        lambda tenant: InvitationFactory(invited_by=UserFactory()), caller=STAFF
+    ),
+    "admin:partners_agreement_changelist": ListRoute(_agreement, caller=STAFF),
+    "admin:partners_partnerprofile_changelist": ListRoute(_profile, caller=STAFF),
+    "admin:partners_programme_changelist": ListRoute(_programme, caller=STAFF),
+    "admin:partners_partnertype_changelist": ListRoute(_partner_type, caller=STAFF),
+    "admin:partners_tier_changelist": ListRoute(_tier, caller=STAFF),
+    "admin:partners_discountrule_changelist": ListRoute(_discount_rule, caller=STAFF),
+    "admin:partners_embargoedterritory_changelist": ListRoute(_embargo, caller=STAFF),
+    "admin:partners_salestraining_changelist": ListRoute(_any_sales_training, caller=STAFF),
+    "admin:partners_technicalcertification_changelist": ListRoute(_any_certification, caller=STAFF),
+    "admin:portal_user_changelist": ListRoute(lambda tenant: UserFactory(), caller=STAFF),
+    "admin:portal_outboxtask_changelist": ListRoute(_outbox_task, caller=STAFF),
+}
