@@ -1,7 +1,7 @@
 """Deployment checks Django's own `check --deploy` does not make (CSP, MFA, tenancy)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -30,3 +30,22 @@ def portal_deploy_checks(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register(Tags.security)
+def login_throttle_hook_check(app_configs, **kwargs):
+    """portal.accounts.AccountAdapter keys failed logins by account and address through an
+    allauth hook that is not a documented API; if an upgrade drops it, failed logins are
+    keyed by account alone again and anyone can lock an owner out. Refuse to start then."""
+    from allauth.account.adapter import DefaultAccountAdapter
+
+    if not hasattr(DefaultAccountAdapter, "_get_login_attempts_cache_key"):
+        return [
+            Error(
+                "allauth no longer has DefaultAccountAdapter._get_login_attempts_cache_key.",
+                hint="Key allauth's login_failed rate limit by account and address again "
+                "(portal/accounts.py) before upgrading.",
+                id="portal.E001",
+            )
+        ]
+    return []

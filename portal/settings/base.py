@@ -158,8 +158,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Partner Portal] "
-# allauth's defaults, stated so they are visible and tunable: failed logins are limited
-# per IP and per account, and the Django admin login is routed through allauth (urls.py).
+# allauth's defaults, stated so they are visible and tunable; the Django admin login is
+# routed through allauth (urls.py), so they apply to staff too. Failed logins: ten a
+# minute per client address over all accounts ("ip"), and five in five minutes per
+# account *and* address ("key": portal.accounts.AccountAdapter adds the address; allauth
+# alone keys by account, which let anyone lock an owner out). A right password never
+# counts as a failure. The client address comes from TRUSTED_PROXY_COUNT above: set it
+# behind a proxy, or everyone shares the proxy's address and its limit.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
