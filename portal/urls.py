@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -19,7 +20,32 @@ api_v1_urls = [
     path("", include("partners.api_urls")),
 ]
 
+
+def _not_served(request, *args, **kwargs):
+    raise Http404
+
+
+# allauth endpoints the portal does not use: sign-in and reauthentication by emailed code,
+# phone numbers, and JWT refresh (session tokens never need it). allauth mounts them
+# whatever the settings say (the settings switch off the features behind them), so they
+# are shadowed here, before allauth's own URLs, and answer 404.
+# tests/accounts/test_allauth_endpoints.py lists every allauth route the portal serves.
+UNUSED_ALLAUTH_PATHS = [
+    "accounts/login/code/confirm/",
+    "accounts/reauthenticate/code/",
+    "accounts/reauthenticate/code/confirm/",
+    "_allauth/app/v1/auth/code/confirm",
+    "_allauth/app/v1/auth/reauthenticate/code/request",
+    "_allauth/app/v1/auth/reauthenticate/code/confirm",
+    "_allauth/app/v1/auth/reauthenticate/code/resend",
+    "_allauth/app/v1/auth/phone/verify",
+    "_allauth/app/v1/auth/phone/verify/resend",
+    "_allauth/app/v1/account/phone",
+    "_allauth/app/v1/tokens/refresh",
+]
+
 urlpatterns = [
+    *(path(route, _not_served) for route in UNUSED_ALLAUTH_PATHS),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),

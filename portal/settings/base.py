@@ -174,6 +174,14 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 
+# Features the portal does not offer, off (their URLs answer 404, see portal/urls.py):
+# no phone numbers, no login or reauthentication by emailed code (a password, and TOTP
+# where enrolled, are the only ways in).
+ACCOUNT_PHONE_VERIFICATION_ENABLED = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Partner Portal")
 # Staff must enrol TOTP before they may use the admin (portal.middleware).
