@@ -67,7 +67,7 @@ def test_an_unverified_email_cannot_log_in_and_gets_a_verification_email():
 
 
 @pytest.mark.django_db
-def test_repeated_failed_logins_are_rate_limited_even_with_the_right_password():
+def test_repeated_failed_logins_throttle_that_address_even_with_the_right_password():
     user = UserFactory()
     statuses = [_login(user.email, "wrong").status_code for _ in range(5)]
     assert set(statuses) == {400}
