@@ -184,7 +184,8 @@ ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Partner Portal")
-# Staff must enrol TOTP before they may use the admin (portal.middleware).
+# Staff must enrol TOTP before they may use the admin or the staff API, whether they come
+# with the session cookie or a session token (portal.middleware).
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
 
 HEADLESS_CLIENTS = ("app",)
