@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from partners.models import (
@@ -15,6 +16,12 @@ from partners.models import (
     Tier,
 )
 from partners.services.programme import programme_load
+from portal.staff_groups import (
+    CHANNEL_FINANCE,
+    CHANNEL_REVIEWER,
+    PROGRAMME_MANAGER,
+    staff_groups_sync,
+)
 
 ORGANISATIONS = [
     # name, country, city, type code, tier level, description
@@ -55,8 +62,12 @@ ORGANISATIONS = [
 ]
 
 ACCOUNTS = [
-    # email, organisation name (None: channel team), role, full name
+    # email, organisation name (None: channel team), role (staff: group), full name
     ("staff@vendor.example", None, None, "Channel Team"),
+    # Channel-team accounts that are not superusers: each holds one role's group.
+    ("reviewer@vendor.example", None, CHANNEL_REVIEWER, "Rita Reviewer"),
+    ("finance@vendor.example", None, CHANNEL_FINANCE, "Felix Finance"),
+    ("programme@vendor.example", None, PROGRAMME_MANAGER, "Paula Programme"),
     ("admin@northwind.example", "Northwind Distribution", Membership.Role.ADMIN, "Nina Weber"),
     ("sales@northwind.example", "Northwind Distribution", Membership.Role.SALES, "Sven Koch"),
     ("admin@bluepeak.example", "Bluepeak IT", Membership.Role.ADMIN, "Bastien Morel"),
@@ -95,14 +106,17 @@ def seed(*, stdout, password: str) -> None:
         )
         organisations[name] = organisation
 
+    staff_groups_sync()
     user_model = get_user_model()
     for email, organisation_name, role, full_name in ACCOUNTS:
         is_staff = organisation_name is None
+        group_name = role if is_staff else None
         user, _ = user_model.objects.update_or_create(
             email=email,
             defaults={
                 "is_staff": is_staff,
-                "is_superuser": is_staff,
+                # The one superuser administers accounts; the others act through groups.
+                "is_superuser": is_staff and group_name is None,
                 "is_active": True,
                 "full_name": full_name,
             },
@@ -112,6 +126,8 @@ def seed(*, stdout, password: str) -> None:
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        if group_name:
+            user.groups.set([Group.objects.get(name=group_name)])
         if organisation_name:
             _upsert(
                 Membership,

@@ -91,3 +91,17 @@ class MembershipFactory(SystemFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.ADMIN
+
+
+def staff_user(*permissions: str, **fields) -> User:
+    """A channel-team account (not a superuser) holding exactly ``permissions``
+    (``"partners.review_application"``, ...)."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True, **fields)
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user

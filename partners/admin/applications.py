@@ -1,8 +1,13 @@
 """The channel team's review of applications: checks, age against the review time, and
-approve / reject (with a reason) / request more information (with a message)."""
+approve / reject (with a reason) / request more information (with a message).
+
+Reading needs ``partners.view_partnerapplication``; the three decisions need
+``partners.review_application`` (offered only to those who have it, refused on POST, and
+refused again by the services)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,11 +21,13 @@ from partners.selectors.applications import (
     applications_for_review,
 )
 from partners.services.applications import (
+    REVIEW_PERMISSION,
     application_approve,
     application_reject,
     application_request_info,
 )
 from portal.errors import DomainError
+from portal.service_admin import NoHistoryRevertMixin, has_staff_permission
 
 
 class LateFilter(admin.SimpleListFilter):
@@ -51,7 +58,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(PartnerApplication)
-class PartnerApplicationAdmin(SimpleHistoryAdmin):
+class PartnerApplicationAdmin(NoHistoryRevertMixin, SimpleHistoryAdmin):
     list_display = [
         "company_name",
         "partner_type",
@@ -103,8 +110,18 @@ class PartnerApplicationAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # applications come from the public form
 
+    def has_change_permission(self, request, obj=None):
+        return False  # every field is read-only: decisions are the three views below
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_review_permission(self, request) -> bool:
+        return has_staff_permission(request, REVIEW_PERMISSION)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_review": self.has_review_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="age")
     def age(self, obj):
@@ -157,8 +174,13 @@ class PartnerApplicationAdmin(SimpleHistoryAdmin):
     def _back(self, pk):
         return redirect(reverse("admin:partners_partnerapplication_change", args=[pk]))
 
+    def _reviewable(self, request, pk) -> PartnerApplication:
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(PartnerApplication, pk=pk)
+
     def approve_view(self, request, pk):
-        application = get_object_or_404(PartnerApplication, pk=pk)
+        application = self._reviewable(request, pk)
         if request.method == "POST":
             try:
                 organisation = application_approve(application=application, actor=request.user)
@@ -195,7 +217,7 @@ class PartnerApplicationAdmin(SimpleHistoryAdmin):
         )
 
     def _with_text(self, request, pk, action, label, decide):
-        application = get_object_or_404(PartnerApplication, pk=pk)
+        application = self._reviewable(request, pk)
         form = ReasonForm(request.POST or None)
         form.fields["text"].label = label
         if request.method == "POST" and form.is_valid():

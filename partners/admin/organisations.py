@@ -1,34 +1,89 @@
-from django.contrib import admin
+"""The channel team's admin of partner organisations, their members, invitations,
+agreements and profiles. Every write goes through a service (portal.service_admin):
+an organisation's edits through ``organisation_update``, members through the team
+services (the last-admin rule), invitations through ``invitation_create`` (which makes the
+token and sends the email), profiles through ``profile_update`` (the partner's rules)."""
+
+from django import forms
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import Agreement, Invitation, Membership, Organisation, PartnerProfile
+from partners.services.agreements import agreement_retry_documents
+from partners.services.organisations import (
+    EDITABLE_FIELDS as ORGANISATION_FIELDS,
+)
+from partners.services.organisations import (
+    organisation_update,
+    organisation_validate,
+)
+from partners.services.profile import (
+    EDITABLE_FIELDS as PROFILE_FIELDS,
+)
+from partners.services.profile import (
+    LOGO_MAX_BYTES,
+    LOGO_MIN_WIDTH,
+    logo_clean,
+    profile_update,
+    profile_validate,
+)
+from partners.services.team import (
+    invitation_create,
+    invitation_revoke,
+    invitation_validate,
+    membership_change_role,
+    membership_change_validate,
+    membership_remove,
+)
+from portal.errors import DomainError
+from portal.service_admin import (
+    NoHistoryRevertMixin,
+    ServiceModelAdmin,
+    ServiceValidatedForm,
+    has_staff_permission,
+)
 
 
-class MembershipInline(admin.TabularInline):
+class _ReadOnlyInline:
+    """Shown on the organisation's page; each is changed on its own page, through its
+    service (``show_change_link``)."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(_ReadOnlyInline, admin.TabularInline):
     model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
     fields = ["user", "role", "created_at"]
-    readonly_fields = ["created_at"]
+    readonly_fields = fields
 
 
-class PartnerProfileInline(admin.StackedInline):
+class PartnerProfileInline(_ReadOnlyInline, admin.StackedInline):
     model = PartnerProfile
-    extra = 0
     fields = [
         ("display_name", "website"),
         "description",
         ("city", "region", "country"),
         "territory",
-        ("logo", "logo_width", "logo_height"),
+        ("logo_width", "logo_height"),
     ]
-    readonly_fields = ["logo_width", "logo_height"]
+    readonly_fields = ["display_name", "website", "description", "city", "region", "country"]
+    readonly_fields += ["territory", "logo_width", "logo_height"]
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(_ReadOnlyInline, admin.TabularInline):
     model = Agreement
-    extra = 0
-    can_delete = False
+    show_change_link = False
     fields = [
         "version",
         "pdf_status",
@@ -40,37 +95,118 @@ class AgreementInline(admin.TabularInline):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+# --- organisations ------------------------------------------------------------------------
+
+
+class OrganisationForm(ServiceValidatedForm):
+    validated_fields = ORGANISATION_FIELDS
+    website = forms.URLField(required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = list(ORGANISATION_FIELDS)
+
+    def validate(self, data: dict) -> None:
+        # self.instance still holds the stored values here (the form copies its data onto
+        # it only after clean()).
+        organisation_validate(organisation=self.instance, changes=_changes(data))
+
+
+def _changes(data: dict) -> dict:
+    return {name: data[name] for name in ORGANISATION_FIELDS if name in data}
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(NoHistoryRevertMixin, ServiceModelAdmin, SimpleHistoryAdmin):
+    form = OrganisationForm
     list_display = ["name", "country", "partner_type", "tier", "status", "distributor", "joined_on"]
     list_filter = ["status", "partner_type__programme", "partner_type", "tier__level", "country"]
     search_fields = ["name", "profile__display_name"]
     # A tier without a name is shown by its partner type's name.
     list_select_related = ["partner_type", "tier__partner_type", "distributor"]
     autocomplete_fields = ["distributor"]
+    readonly_fields = ["joined_on", "created_at"]
     inlines = [PartnerProfileInline, MembershipInline, AgreementInline]
+
+    def has_add_permission(self, request):
+        return False  # organisations come from approved applications
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # suspend instead: invoices, deals and signatures point at it
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "tier":
             kwargs["queryset"] = db_field.related_model.objects.select_related("partner_type")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        organisation_update(
+            organisation=obj, changes=_changes(form.cleaned_data), actor=request.user
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the inlines are read-only and the form has no many-to-many field
+
+
+# --- members ------------------------------------------------------------------------------
+
+
+class MembershipForm(ServiceValidatedForm):
+    validated_fields = ("role",)
+
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+    def validate(self, data: dict) -> None:
+        membership_change_validate(membership=self.instance, role=data["role"])
+
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(NoHistoryRevertMixin, ServiceModelAdmin, SimpleHistoryAdmin):
+    form = MembershipForm
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role", "organisation__partner_type"]
     search_fields = ["user__email", "user__full_name", "organisation__name"]
     list_select_related = ["user", "organisation"]
-    autocomplete_fields = ["user", "organisation"]
+    fields = ["user", "organisation", "role", "created_at"]
+    readonly_fields = ["user", "organisation", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # people join through an invitation (see Invitations)
+
+    def save_model(self, request, obj, form, change):
+        membership_change_role(membership=obj, role=form.cleaned_data["role"], actor=request.user)
+
+    def delete_model(self, request, obj):
+        membership_remove(membership=obj, actor=request.user)
+
+
+# --- invitations --------------------------------------------------------------------------
+
+
+class InvitationForm(ServiceValidatedForm):
+    validated_fields = ("organisation", "email", "role")
+
+    class Meta:
+        model = Invitation
+        fields = ["organisation", "email", "role"]
+
+    def validate(self, data: dict) -> None:
+        invitation_validate(
+            organisation=data["organisation"], email=data["email"], role=data["role"]
+        )
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ServiceModelAdmin):
+    """Adding one invites the person: ``invitation_create`` makes the token (only its hash
+    is stored, and never shown) and emails the link. An invitation is not edited
+    afterwards; it is revoked (the action) and, if need be, sent again."""
+
+    form = InvitationForm
+    actions = ["revoke"]
     list_display = [
         "email",
         "organisation",
@@ -87,8 +223,53 @@ class InvitationAdmin(admin.ModelAdmin):
     ]
     search_fields = ["email", "organisation__name"]
     list_select_related = ["organisation"]
-    readonly_fields = ["token_hash", "created_at", "accepted_at"]
-    autocomplete_fields = ["organisation", "invited_by"]
+    autocomplete_fields = ["organisation"]
+    _shown = ["invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+
+    def get_fields(self, request, obj=None):
+        return ["organisation", "email", "role"] + ([] if obj is None else self._shown)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["organisation", "email", "role", *self._shown]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # revoke instead
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the record says who was invited, by whom
+
+    def has_revoke_permission(self, request):
+        return has_staff_permission(request, "partners.change_invitation")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        invitation = invitation_create(
+            organisation=data["organisation"],
+            email=data["email"],
+            role=data["role"],
+            invited_by=request.user,
+        )
+        # The admin goes on with its own (unsaved) instance for its message and log:
+        # make it the invitation the service created.
+        for field in Invitation._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(invitation, field.attname))
+        obj._state.adding = False
+        obj._state.db = invitation._state.db
+
+    @admin.action(description="Revoke the selected invitations", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for invitation in queryset:
+            try:
+                invitation_revoke(invitation=invitation, actor=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{invitation.email}: {exc.message}", messages.ERROR)
+            else:
+                revoked += 1
+        self.message_user(request, f"{revoked} invitation(s) revoked.")
+
+
+# --- agreements ---------------------------------------------------------------------------
 
 
 @admin.register(Agreement)
@@ -113,18 +294,74 @@ class AgreementAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # a signature record is evidence: never edited
 
-    @admin.action(description="Generate the documents again (failed or stuck ones)")
-    def retry_documents(self, request, queryset):
-        from partners.services.agreements import agreement_retry_documents
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-        count = sum(agreement_retry_documents(agreement=a) for a in queryset)
+    def has_retry_documents_permission(self, request):
+        return has_staff_permission(request, "partners.retry_agreement_documents")
+
+    @admin.action(
+        description="Generate the documents again (failed or stuck ones)",
+        permissions=["retry_documents"],
+    )
+    def retry_documents(self, request, queryset):
+        count = sum(agreement_retry_documents(agreement=a, actor=request.user) for a in queryset)
         self.message_user(request, f"{count} agreement(s) queued for rendering.")
 
 
+# --- profiles -----------------------------------------------------------------------------
+
+
+class PartnerProfileForm(ServiceValidatedForm):
+    """The partner's rules (partners.services.profile): the words of the description, the
+    country code, the website, and the logo read by its content (never by Django's image
+    field, which would decode it before our limits apply)."""
+
+    validated_fields = PROFILE_FIELDS
+    # Plain text, as on the partner's form: the service completes and checks the address.
+    website = forms.CharField(required=False, max_length=200)
+    logo = forms.FileField(
+        required=False,
+        help_text=(
+            f"PNG or JPEG, at least {LOGO_MIN_WIDTH} px wide, at most "
+            f"{LOGO_MAX_BYTES // (1024 * 1024)} MB. Leave empty to keep the current logo."
+        ),
+    )
+
+    class Meta:
+        model = PartnerProfile
+        fields = list(PROFILE_FIELDS)
+
+    def validate(self, data: dict) -> None:
+        profile_validate(data=_profile_data(data))
+        if data.get("logo") is not None:
+            logo_clean(upload=data["logo"])
+
+
+def _profile_data(data: dict) -> dict:
+    return {name: str(data[name] or "") for name in PROFILE_FIELDS if name in data}
+
+
 @admin.register(PartnerProfile)
-class PartnerProfileAdmin(admin.ModelAdmin):
+class PartnerProfileAdmin(ServiceModelAdmin):
+    form = PartnerProfileForm
     list_display = ["display_name", "organisation", "city", "country", "updated_at"]
     list_filter = ["country", "organisation__partner_type", "organisation__status"]
     search_fields = ["display_name", "organisation__name", "city"]
     list_select_related = ["organisation"]
-    readonly_fields = ["logo_width", "logo_height", "updated_at"]
+    fields = ["organisation", *PROFILE_FIELDS, "logo", "logo_width", "logo_height", "updated_at"]
+    readonly_fields = ["organisation", "logo_width", "logo_height", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False  # made with the organisation; partners' admins fill it in
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        profile_update(
+            organisation=obj.organisation,
+            actor=request.user,
+            data=_profile_data(form.cleaned_data),
+            logo=form.cleaned_data.get("logo"),
+        )

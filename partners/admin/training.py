@@ -19,30 +19,16 @@ from partners.services.training import (
     person_record_validate,
     sales_training_record,
 )
-from portal.errors import DomainError
+from portal.service_admin import ServiceValidatedForm, has_staff_permission
 
 _PERSON_HELP = "Leave blank to use the member's name and email."
 
 
-class _PersonRecordForm(forms.ModelForm):
+class _PersonRecordForm(ServiceValidatedForm):
     person_name = forms.CharField(max_length=150, required=False, help_text=_PERSON_HELP)
     person_email = forms.EmailField(required=False, help_text=_PERSON_HELP)
 
-    # The fields the service validator reads; it only runs when each of them is valid.
     validated_fields: tuple[str, ...] = ("organisation", "membership")
-
-    def validate(self, data: dict) -> None:
-        raise NotImplementedError
-
-    def clean(self):
-        cleaned = super().clean()
-        if any(name in self.errors for name in self.validated_fields):
-            return cleaned
-        try:
-            self.validate(cleaned)
-        except DomainError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
-        return cleaned
 
 
 class SalesTrainingForm(_PersonRecordForm):
@@ -143,6 +129,14 @@ class _PersonRecordAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation", "membership"]
     readonly_fields = ["recorded_by", "created_at"]
     list_select_related = ["organisation", "recorded_by"]
+    #: Recording and correcting are one right, the service's (not Django's add/change).
+    record_permission = ""
+
+    def has_add_permission(self, request):
+        return has_staff_permission(request, self.record_permission)
+
+    def has_change_permission(self, request, obj=None):
+        return has_staff_permission(request, self.record_permission)
 
     @admin.display(boolean=True, description="current member")
     def is_current_member(self, obj) -> bool:
@@ -152,6 +146,7 @@ class _PersonRecordAdmin(admin.ModelAdmin):
 @admin.register(SalesTraining)
 class SalesTrainingAdmin(_PersonRecordAdmin):
     form = SalesTrainingForm
+    record_permission = "partners.record_training"
     list_display = [
         "person_name",
         "person_email",
@@ -192,6 +187,7 @@ class SalesTrainingAdmin(_PersonRecordAdmin):
 @admin.register(TechnicalCertification)
 class TechnicalCertificationAdmin(_PersonRecordAdmin):
     form = TechnicalCertificationForm
+    record_permission = "partners.record_certification"
     list_display = [
         "person_name",
         "person_email",

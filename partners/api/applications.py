@@ -34,7 +34,7 @@ from partners.services.applications import (
 )
 from partners.throttles import ApplicationRateThrottle, client_ip
 from portal.api.pagination import LINK_HEADER_PARAMETERS, LinkHeaderPagination
-from portal.api.permissions import IsChannelTeam, IsPartnerMember
+from portal.api.permissions import IsPartnerMember, StaffPermission
 from portal.api.schema import ERROR_RESPONSES
 from portal.errors import NotFound
 from portal.tenancy.context import system_context
@@ -70,7 +70,7 @@ class StaffApplicationList(generics.ListAPIView):
     """The channel team's review queue (`?status=submitted`), oldest first. The body is a
     page of applications (`?page=`, `?page_size=`); the `Link` header names the next."""
 
-    permission_classes = [IsChannelTeam]
+    permission_classes = [StaffPermission("partners.view_partnerapplication")]
     serializer_class = StaffApplicationSerializer
     pagination_class = LinkHeaderPagination
 
@@ -94,7 +94,8 @@ class StaffApplicationList(generics.ListAPIView):
 
 
 class _StaffApplicationAction(APIView):
-    permission_classes = [IsChannelTeam]
+    # Deciding needs more than reading: the decision views override this.
+    permission_classes = [StaffPermission("partners.view_partnerapplication")]
 
     def application(self, application_id) -> PartnerApplication:
         try:
@@ -113,6 +114,8 @@ class StaffApplicationDetail(_StaffApplicationAction):
 
 
 class StaffApplicationApprove(_StaffApplicationAction):
+    permission_classes = [StaffPermission("partners.review_application")]
+
     @extend_schema(
         request=None,
         responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)},
@@ -125,6 +128,7 @@ class StaffApplicationApprove(_StaffApplicationAction):
 class _StaffApplicationDecision(_StaffApplicationAction):
     """A decision that carries a text for the applicant (a reason, a question)."""
 
+    permission_classes = [StaffPermission("partners.review_application")]
     serializer_class: type
     service = None  # the service function, called with the text as ``text_field``
     text_field = ""

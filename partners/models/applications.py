@@ -55,6 +55,10 @@ class PartnerApplication(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+        # A decision, not an edit: the admin offers no change form for applications.
+        permissions = [
+            ("review_application", "Can approve, reject and ask applicants for information"),
+        ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 
     def __str__(self):

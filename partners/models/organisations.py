@@ -143,6 +143,11 @@ class Agreement(TenantOwnedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        # A signed agreement is evidence and is never edited; staff may only have its
+        # documents generated again.
+        permissions = [
+            ("retry_agreement_documents", "Can have agreement documents generated again")
+        ]
 
     def __str__(self):
         return f"Agreement v{self.version}"

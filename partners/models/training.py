@@ -34,6 +34,7 @@ class SalesTraining(_PersonRecord):
     class Meta:
         ordering = ["-attended_on"]
         verbose_name = "sales training attendance"
+        permissions = [("record_training", "Can record and correct sales training attendances")]
 
     def __str__(self):
         return f"{self.person_name}: sales training {self.attended_on}"
@@ -46,6 +47,9 @@ class TechnicalCertification(_PersonRecord):
 
     class Meta:
         ordering = ["-obtained_on"]
+        permissions = [
+            ("record_certification", "Can record and correct technical certifications"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gt=F("obtained_on")),

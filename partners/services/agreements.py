@@ -13,6 +13,7 @@ from django.utils import timezone
 from partners import documents
 from partners.models import Agreement, Membership, Organisation
 from portal.errors import Conflict, DomainError, Forbidden
+from portal.permissions import require_staff_permission
 from portal.tasks import send_templated_email
 
 
@@ -52,10 +53,11 @@ def agreement_render_documents(*, agreement_id: str) -> Agreement:
 
 
 @transaction.atomic
-def agreement_retry_documents(*, agreement: Agreement) -> bool:
+def agreement_retry_documents(*, agreement: Agreement, actor) -> bool:
     """Render documents that failed (or never came) again; signed or ready ones stay."""
     from partners.tasks import render_agreement_documents
 
+    require_staff_permission(actor, "partners.retry_agreement_documents")
     updated = Agreement.objects.filter(
         pk=agreement.pk, pdf_status=Agreement.PdfStatus.FAILED
     ).update(pdf_status=Agreement.PdfStatus.PENDING)

@@ -25,12 +25,17 @@ from partners.models import (
 )
 from partners.selectors.programme import default_programme, is_embargoed
 from portal.errors import Conflict, DomainError, NotFound
+from portal.permissions import require_staff_permission
 from portal.tasks import send_templated_email
 
 REPLY_SALT = "partners.application-reply"
 REPLY_MAX_AGE = 60 * 60 * 24 * 30  # a month to answer
 
 Status = PartnerApplication.Status
+
+#: Approving, rejecting and asking for information are one decision right.
+REVIEW_PERMISSION = "partners.review_application"
+_NOT_A_REVIEWER = "Deciding on applications needs the permission to review them."
 
 
 def partner_type_for_code(*, code: str, programme: Programme | None = None) -> PartnerType:
@@ -142,6 +147,7 @@ def application_for_reply_token(*, token: str) -> PartnerApplication:
 
 @transaction.atomic
 def application_request_info(*, application, actor, message: str) -> PartnerApplication:
+    require_staff_permission(actor, REVIEW_PERMISSION, _NOT_A_REVIEWER)
     if not message.strip():
         raise DomainError("Say what information you need.", field="message")
     application = _lock_open(application)
@@ -175,6 +181,7 @@ def application_reply(*, application, reply: str) -> PartnerApplication:
 
 @transaction.atomic
 def application_reject(*, application, actor, reason: str) -> PartnerApplication:
+    require_staff_permission(actor, REVIEW_PERMISSION, _NOT_A_REVIEWER)
     if not reason.strip():
         raise DomainError("Give the applicant a reason.", field="reason")
     application = _lock_open(application)
@@ -193,6 +200,7 @@ def application_approve(*, application, actor) -> Organisation:
     from partners.services.team import invitation_create
     from partners.tasks import render_agreement_documents
 
+    require_staff_permission(actor, REVIEW_PERMISSION, _NOT_A_REVIEWER)
     application = _lock_open(application)
     if is_embargoed(
         programme=application.programme,

@@ -27,6 +27,7 @@ from partners import roles
 from partners.models import Membership, Organisation, PartnerProfile
 from partners.selectors.directory import profile_for_organisation
 from portal.errors import DomainError, Forbidden
+from portal.permissions import require_staff_permission
 
 logger = logging.getLogger(__name__)
 
@@ -150,10 +151,17 @@ def profile_update(
     return profile
 
 
+def profile_validate(*, data: dict[str, Any]) -> dict[str, str]:
+    """The changes ``profile_update`` would store for ``data``, or the first ``DomainError``
+    (with its field). For forms that show errors beside their fields."""
+    return _clean_fields(data)
+
+
 def _check_actor(*, organisation: Organisation, actor) -> None:
     if not getattr(actor, "is_authenticated", False):
         raise Forbidden("Log in to edit your organisation's profile.")
     if actor.is_staff:
+        require_staff_permission(actor, "partners.change_partnerprofile")
         return
     is_admin = (
         Membership.objects.for_tenant(organisation)

@@ -43,6 +43,7 @@ from partners.selectors.team import (
 )
 from portal.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.models import User
+from portal.permissions import require_staff_permission
 from portal.tasks import send_templated_email
 from portal.tenancy.context import system_context
 
@@ -81,12 +82,14 @@ def invitation_create(
     pending). An open invitation to the same address is replaced. ``base_url`` starts
     the link (``https://host``); by default ``settings.PORTAL_BASE_URL``.
     """
-    email = _clean_email(email)
-    role = _clean_role(role)
     with transaction.atomic():
         if invited_by is not None:
-            _ensure_may_manage(actor=invited_by, organisation_id=organisation.pk)
-        _ensure_invitable(email=email, organisation=organisation)
+            _ensure_may_manage(
+                actor=invited_by,
+                organisation_id=organisation.pk,
+                staff_permission="partners.add_invitation",
+            )
+        email, role = invitation_validate(organisation=organisation, email=email, role=role)
 
         now = timezone.now()
         # Replace, never stack: the old link stops working.
@@ -134,10 +137,23 @@ def invitation_create(
     return invitation
 
 
+def invitation_validate(*, organisation: Organisation, email: str, role: str) -> tuple[str, str]:
+    """The address and role as an invitation stores them, or a ``DomainError`` for the field
+    at fault. ``invitation_create`` calls it; a form calls it to show errors beside fields."""
+    email = _clean_email(email)
+    role = _clean_role(role)
+    _ensure_invitable(email=email, organisation=organisation)
+    return email, role
+
+
 def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     """Withdraw an open invitation: its link stops working. Revoking twice is harmless."""
     with transaction.atomic():
-        _ensure_may_manage(actor=actor, organisation_id=invitation.organisation_id)
+        _ensure_may_manage(
+            actor=actor,
+            organisation_id=invitation.organisation_id,
+            staff_permission="partners.change_invitation",
+        )
         locked = (
             Invitation.objects.select_for_update()
             .filter(pk=invitation.pk, organisation_id=invitation.organisation_id)
@@ -235,18 +251,16 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     """Give a member another role; the organisation's last admin stays an admin."""
     role = _clean_role(role)
     with transaction.atomic():
-        _ensure_may_manage(actor=actor, organisation_id=membership.organisation_id)
+        _ensure_may_manage(
+            actor=actor,
+            organisation_id=membership.organisation_id,
+            staff_permission="partners.change_membership",
+        )
         admins = _lock_admins(organisation_id=membership.organisation_id)
         target = _lock_membership(membership)
         if target.role == role:
             return target
-        if target.role == roles.ADMIN and not [a for a in admins if a.pk != target.pk]:
-            raise Conflict(
-                "An organisation needs at least one administrator: make someone else an "
-                "administrator first.",
-                field="role",
-                code="last_admin",
-            )
+        _refuse_last_admin(target=target, admins=admins, new_role=role)
         target.role = role
         target._history_user = actor
         target.save(update_fields=["role"])
@@ -257,21 +271,53 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     """Take a person out of the organisation: they keep their account but lose access at
     once (every request looks the membership up). The last admin cannot be removed."""
     with transaction.atomic():
-        _ensure_may_manage(actor=actor, organisation_id=membership.organisation_id)
+        _ensure_may_manage(
+            actor=actor,
+            organisation_id=membership.organisation_id,
+            staff_permission="partners.delete_membership",
+        )
         admins = _lock_admins(organisation_id=membership.organisation_id)
         target = _lock_membership(membership)
-        if target.role == roles.ADMIN and not [a for a in admins if a.pk != target.pk]:
-            raise Conflict(
-                "An organisation needs at least one administrator: make someone else an "
-                "administrator before removing this one.",
-                code="last_admin",
-            )
+        _refuse_last_admin(target=target, admins=admins, new_role=None)
         target._history_user = actor
         target.delete()
     logger.info("member removed", extra={"membership": str(membership.pk), "actor": str(actor.pk)})
 
 
+def membership_change_validate(*, membership: Membership, role: str | None) -> None:
+    """For a form: would giving ``membership`` this ``role`` (None: removing it) leave the
+    organisation without an admin? Reads without locks; the services check again under
+    theirs, so a concurrent change is still refused there."""
+    if role is not None:
+        role = _clean_role(role)
+    admins = list(
+        Membership.objects.filter(organisation_id=membership.organisation_id, role=roles.ADMIN)
+    )
+    _refuse_last_admin(target=membership, admins=admins, new_role=role)
+
+
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _refuse_last_admin(*, target: Membership, admins: list[Membership], new_role: str | None):
+    """The last-admin rule, once: ``admins`` are the organisation's admins, ``new_role``
+    what ``target`` becomes (None: removed)."""
+    if target.role != roles.ADMIN or new_role == roles.ADMIN:
+        return
+    if [a for a in admins if a.pk != target.pk]:
+        return
+    if new_role is None:
+        raise Conflict(
+            "An organisation needs at least one administrator: make someone else an "
+            "administrator before removing this one.",
+            code="last_admin",
+        )
+    raise Conflict(
+        "An organisation needs at least one administrator: make someone else an "
+        "administrator first.",
+        field="role",
+        code="last_admin",
+    )
 
 
 def _lock_admins(*, organisation_id) -> list[Membership]:
@@ -295,11 +341,13 @@ def _lock_membership(membership: Membership) -> Membership:
     return locked
 
 
-def _ensure_may_manage(*, actor: User, organisation_id) -> None:
-    """Defence in depth: pages and API check the role too, but a service never trusts it."""
+def _ensure_may_manage(*, actor: User, organisation_id, staff_permission: str) -> None:
+    """Defence in depth: pages and API check the role too, but a service never trusts it.
+    The channel team (in the admin) needs the Django permission for the action."""
     if actor is None:
         raise Forbidden("Someone must be named as doing this.")
     if actor.is_staff:
+        require_staff_permission(actor, staff_permission)
         return
     if not Membership.objects.filter(
         user=actor, organisation_id=organisation_id, role__in=roles.MANAGE_TEAM

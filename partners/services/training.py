@@ -13,7 +13,8 @@ import datetime
 from django.db import transaction
 
 from partners.models import Membership, Organisation, SalesTraining, TechnicalCertification
-from portal.errors import DomainError, Forbidden
+from portal.errors import DomainError
+from portal.permissions import require_staff_permission
 
 _NAME_MAX = SalesTraining._meta.get_field("person_name").max_length
 
@@ -81,11 +82,6 @@ def _person(*, membership: Membership | None, person_name: str, person_email: st
     return name, email
 
 
-def _require_channel_team(actor) -> None:
-    if not (actor and actor.is_active and actor.is_staff):
-        raise Forbidden("Only the channel team records training and certifications.")
-
-
 @transaction.atomic
 def sales_training_record(
     *,
@@ -101,7 +97,11 @@ def sales_training_record(
     """Record (or, given ``training``, correct) a sales training attendance. A blank
     name or email is taken from the member's account; ``recorded_by`` becomes the actor.
     ``training`` may be an unsaved instance to fill (the admin's add form gives one)."""
-    _require_channel_team(actor)
+    require_staff_permission(
+        actor,
+        "partners.record_training",
+        "Recording sales training needs the channel team's permission for it.",
+    )
     person_record_validate(
         organisation=organisation,
         membership=membership,
@@ -136,7 +136,11 @@ def certification_record(
 ) -> TechnicalCertification:
     """Record (or, given ``certification``, correct) a technical certification, in the
     same way as ``sales_training_record``."""
-    _require_channel_team(actor)
+    require_staff_permission(
+        actor,
+        "partners.record_certification",
+        "Recording certifications needs the channel team's permission for it.",
+    )
     if not name.strip():
         raise DomainError("Name the certification.", field="name", code="required")
     certification_validate(

@@ -1,5 +1,7 @@
 from rest_framework.permissions import BasePermission
 
+from portal.permissions import staff_has_permission
+
 
 class IsPartnerMember(BasePermission):
     """A member of an active partner organisation, in one of the view's roles.
@@ -31,12 +33,24 @@ class IsPartnerMember(BasePermission):
         return True
 
 
-class IsChannelTeam(BasePermission):
-    message = "Channel team only."
+def StaffPermission(permission: str) -> type[BasePermission]:
+    """A permission class for a staff API view: an active channel-team account holding the
+    Django ``permission`` (``"partners.review_application"``). Being staff is not enough.
+    The service called by the view checks the same permission again
+    (``portal.permissions.require_staff_permission``); this refuses before any work."""
 
-    def has_permission(self, request, view) -> bool:
-        caller = getattr(request._request, "caller", None)
-        return bool(caller and caller.is_staff)
+    class _StaffPermission(BasePermission):
+        message = "Your channel-team account does not have the permission for this."
+        required_permission = permission
+
+        def has_permission(self, request, view) -> bool:
+            caller = getattr(request._request, "caller", None)
+            return bool(
+                caller and caller.is_staff and staff_has_permission(caller.user, permission)
+            )
+
+    _StaffPermission.__name__ = _StaffPermission.__qualname__ = f"StaffPermission[{permission}]"
+    return _StaffPermission
 
 
 def _roles_for(view) -> set[str] | None:

@@ -21,7 +21,7 @@ from partners.selectors.training import CertifiedCounts, certified_counts, train
 from partners.services.training import certification_record, sales_training_record
 from portal.errors import DomainError, Forbidden
 from portal.tenancy.context import tenant_context
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, staff_user
 from tests.partners.factories_training import SalesTrainingFactory, TechnicalCertificationFactory
 from tests.tenancy_support import observer
 
@@ -226,7 +226,7 @@ def test_only_the_channel_team_records(tenants):
 
 @pytest.mark.django_db
 def test_the_service_refuses_a_member_of_another_organisation(tenants):
-    staff = UserFactory(is_staff=True)
+    staff = staff_user("partners.record_certification")
     with observer(), pytest.raises(DomainError) as refused:
         certification_record(
             actor=staff,

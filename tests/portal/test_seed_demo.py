@@ -7,6 +7,9 @@ from portal.models import User
 SPEC_ACCOUNTS = {
     # SPEC §5: account -> (organisation, type code, tier level, role)
     "staff@vendor.example": None,
+    "reviewer@vendor.example": None,
+    "finance@vendor.example": None,
+    "programme@vendor.example": None,
     "admin@northwind.example": ("Northwind Distribution", "DE", "distributor", 2, "admin"),
     "sales@northwind.example": ("Northwind Distribution", "DE", "distributor", 2, "sales"),
     "admin@bluepeak.example": ("Bluepeak IT", "FR", "reseller", 1, "admin"),
@@ -51,3 +54,29 @@ def test_seed_demo_creates_exactly_the_spec_accounts_and_is_idempotent():
     assert set(Organisation.objects.values_list("status", flat=True)) == {"active"}
     # Running it again changed nothing, so it wrote no change history either.
     assert Organisation.history.count() + Membership.history.count() == history
+
+
+@pytest.mark.django_db
+def test_seed_demo_staff_accounts_act_through_their_groups():
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    staff = {
+        u.email: (u.is_superuser, sorted(u.groups.values_list("name", flat=True)))
+        for u in User.objects.filter(is_staff=True)
+    }
+    assert staff == {
+        "staff@vendor.example": (True, []),
+        "reviewer@vendor.example": (False, ["Channel reviewer"]),
+        "finance@vendor.example": (False, ["Channel finance"]),
+        "programme@vendor.example": (False, ["Programme manager"]),
+    }
+    reviewer = User.objects.get(email="reviewer@vendor.example")
+    finance = User.objects.get(email="finance@vendor.example")
+    manager = User.objects.get(email="programme@vendor.example")
+    assert reviewer.has_perm("partners.review_application")
+    assert not reviewer.has_perm("partners.change_tier")
+    assert not finance.has_perm("partners.review_application")
+    assert finance.has_perm("partners.view_organisation")
+    assert manager.has_perm("partners.review_application")
+    assert manager.has_perm("partners.change_discountrule")
