@@ -28,12 +28,14 @@ from portal.permissions import staff_has_permission
 
 class ServiceValidatedForm(forms.ModelForm):
     """A model form whose rules are a service's: ``validate`` calls the service's
-    validator with the cleaned data, and its ``DomainError`` shows beside its field."""
+    validator with the cleaned data, and its ``DomainError`` shows beside its field. A
+    validator that returns the values as the service would store them (a website completed
+    with its scheme) updates the cleaned data with them."""
 
     #: The fields ``validate`` reads; it runs only when each of them is valid by itself.
     validated_fields: tuple[str, ...] = ()
 
-    def validate(self, data: dict) -> None:
+    def validate(self, data: dict) -> dict | None:
         raise NotImplementedError
 
     def clean(self):
@@ -41,9 +43,11 @@ class ServiceValidatedForm(forms.ModelForm):
         if any(name in self.errors for name in self.validated_fields):
             return cleaned
         try:
-            self.validate(cleaned)
+            normalised = self.validate(cleaned)
         except DomainError as exc:
             self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        else:
+            cleaned.update(normalised or {})
         return cleaned
 
 

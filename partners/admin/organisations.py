@@ -332,10 +332,10 @@ class PartnerProfileForm(ServiceValidatedForm):
         model = PartnerProfile
         fields = list(PROFILE_FIELDS)
 
-    def validate(self, data: dict) -> None:
-        profile_validate(data=_profile_data(data))
+    def validate(self, data: dict) -> dict:
         if data.get("logo") is not None:
             logo_clean(upload=data["logo"])
+        return profile_validate(data=_profile_data(data))
 
 
 def _profile_data(data: dict) -> dict:
