@@ -22,7 +22,7 @@ from importlib import import_module
 
 from django.apps import apps as global_apps
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.module_loading import module_has_submodule
 
 #: Applications and training records.
@@ -62,21 +62,28 @@ def staff_roles() -> dict[str, dict[str, frozenset[str]]]:
     return found
 
 
-@transaction.atomic
-def staff_groups_sync(*, roles: Roles | None = None, apps=global_apps) -> SyncResult:
+def staff_groups_sync(
+    *, roles: Roles | None = None, apps=global_apps, using: str = DEFAULT_DB_ALIAS
+) -> SyncResult:
     """Create the groups and give them exactly the permissions ``roles`` names for each app
-    (by default every app's current definition). ``apps`` is a migration's app registry
-    when a data migration calls this. An unknown permission is a programming error."""
+    (by default every app's current definition). ``apps`` and ``using`` are a migration's
+    app registry and database when a data migration calls this. An unknown permission is a
+    programming error."""
     roles = staff_roles() if roles is None else roles
+    with transaction.atomic(using=using):
+        return _sync(roles, apps, using)
+
+
+def _sync(roles: Roles, apps, using: str) -> SyncResult:
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     result = SyncResult()
     for app_label, groups in roles.items():
         known = {
             f"{app_label}.{codename}": pk
-            for pk, codename in permission_model.objects.filter(
-                content_type__app_label=app_label
-            ).values_list("pk", "codename")
+            for pk, codename in permission_model.objects.using(using)
+            .filter(content_type__app_label=app_label)
+            .values_list("pk", "codename")
         }
         named = {perm for perms in groups.values() for perm in perms}
         unknown = sorted(named - known.keys())
@@ -86,7 +93,7 @@ def staff_groups_sync(*, roles: Roles | None = None, apps=global_apps) -> SyncRe
                 f"{', '.join(unknown)} (an app names only its own permissions)."
             )
         for name, perms in groups.items():
-            group, created = group_model.objects.get_or_create(name=name)
+            group, created = group_model.objects.using(using).get_or_create(name=name)
             if created:
                 result.created_groups.append(name)
             wanted = {known[perm] for perm in perms}

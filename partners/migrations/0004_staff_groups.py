@@ -89,13 +89,14 @@ ROLES = {
 def create_groups(apps, schema_editor):
     from portal.staff_groups import staff_groups_sync
 
+    using = schema_editor.connection.alias
     config = apps.get_app_config("partners")
     config.models_module = True  # a migration's app config has none; create_permissions needs one
     try:
-        create_permissions(config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
+        create_permissions(config, apps=apps, verbosity=0, using=using)
     finally:
         config.models_module = None
-    staff_groups_sync(roles=ROLES, apps=apps)
+    staff_groups_sync(roles=ROLES, apps=apps, using=using)
 
 
 class Migration(migrations.Migration):
