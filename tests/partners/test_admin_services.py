@@ -23,12 +23,12 @@ from partners.models import (
     Tier,
 )
 from partners.selectors.team import token_hash
-from portal.tenancy.context import system_context
 from tests.admin_forms import admin_form, post_admin_form
 from tests.factories import UserFactory, staff_user
 from tests.partners.factories_directory import bomb_png, image_bytes, upload
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
 from tests.partners.factories_team import member_of
+from tests.tenancy_support import observer
 
 LINK = re.compile(r"https?://[^/\s]+/invitations/([A-Za-z0-9_-]+)/")
 DESCRIPTION = (
@@ -51,7 +51,7 @@ def superuser() -> Client:
 
 def rows(*models) -> dict:
     """Every row of these tables, as the platform sees them: to prove nothing changed."""
-    with system_context("test"):
+    with observer():
         return {
             model.__name__: sorted(model.objects.values_list(), key=lambda row: str(row[0]))
             for model in models
@@ -120,7 +120,7 @@ def test_an_application_is_never_reverted_from_its_history():
     # django-simple-history's per-version form saves with only the view permission.
     application = PartnerApplicationFactory()
     version = application.history.earliest()
-    with system_context("test"):
+    with observer():
         PartnerApplication.objects.filter(pk=application.pk).update(
             status=PartnerApplication.Status.REJECTED, rejection_reason="Out of scope."
         )
@@ -160,7 +160,7 @@ def test_recording_training_in_the_admin_needs_the_permission(tenants):
 
     accepted = recorder.post("/admin/partners/salestraining/add/", data)
     assert accepted.status_code == 302
-    with system_context("test"):
+    with observer():
         assert SalesTraining.objects.get().attended_on == date(2026, 2, 10)
 
 
@@ -327,7 +327,7 @@ def test_roles_change_and_members_leave_while_an_admin_remains(tenants):
 
     assert (changed.status_code, removed.status_code) == (302, 302)
     assert "at least one administrator" in last.content.decode()
-    with system_context("test"):
+    with observer():
         roles_now = dict(
             Membership.objects.filter(organisation=alice.organisation).values_list("pk", "role")
         )
@@ -370,7 +370,7 @@ def test_adding_an_invitation_in_the_admin_invites_the_person(
         )
 
     assert response.status_code == 302, response.content
-    with system_context("test"):
+    with observer():
         invitation = Invitation.objects.get(organisation=alice)
     assert (invitation.email, invitation.role, invitation.invited_by) == (
         "new.person@example.com",
@@ -417,7 +417,7 @@ def test_inviting_in_the_admin_needs_the_permission(tenants):
 @pytest.mark.django_db
 def test_the_invitation_admin_shows_no_token_hash(tenants):
     client = superuser()
-    with system_context("test"):
+    with observer():
         invitation = Invitation.objects.create(
             organisation=tenants.alice.organisation,
             email="someone@example.com",
@@ -434,7 +434,7 @@ def test_the_invitation_admin_shows_no_token_hash(tenants):
 
 
 def _profile(tenant) -> PartnerProfile:
-    with system_context("test"):
+    with observer():
         return PartnerProfile.objects.create(
             organisation=tenant.organisation,
             display_name=tenant.organisation.name,
@@ -509,7 +509,7 @@ def test_a_valid_profile_edit_is_saved_by_the_service(tenants):
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    with system_context("test"):
+    with observer():
         profile.refresh_from_db()
     assert (profile.website, profile.city) == ("https://www.alice.example", "Hamburg")
 
@@ -543,6 +543,6 @@ def test_retrying_documents_needs_the_permission(tenants):
     response = viewer.post("/admin/partners/agreement/", data)
 
     assert "retry_documents" not in response.content.decode()
-    with system_context("test"):
+    with observer():
         agreement.refresh_from_db()
     assert agreement.pdf_status == Agreement.PdfStatus.FAILED

@@ -47,10 +47,10 @@ from portal.staff_groups import (
     staff_groups_sync,
     staff_roles,
 )
-from portal.tenancy.context import system_context
 from tests.factories import PASSWORD, UserFactory, staff_user
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
 from tests.partners.factories_team import InvitationFactory, member_of
+from tests.tenancy_support import observer
 
 ALL = (
     Organisation,
@@ -65,7 +65,7 @@ ALL = (
 
 
 def rows() -> dict:
-    with system_context("test"):
+    with observer():
         return {
             model.__name__: sorted(model.objects.values_list(), key=lambda row: str(row[0]))
             for model in ALL
@@ -268,7 +268,7 @@ def test_each_staff_service_refuses_staff_without_its_permission(tenants):
         actor = staff_user(*others)
         before = rows()
         for service in services:
-            with system_context("test"), pytest.raises(Forbidden):
+            with observer(), pytest.raises(Forbidden):
                 service(actor)
         assert rows() == before, permission
     assert mail.outbox == []
@@ -279,7 +279,7 @@ def test_a_partner_account_given_a_permission_is_still_not_the_channel_team(tena
     application = PartnerApplicationFactory()
     partner = tenants.alice.admin
     partner.user_permissions.add(Permission.objects.get(codename="review_application"))
-    with system_context("test"), pytest.raises(Forbidden):
+    with observer(), pytest.raises(Forbidden):
         application_reject(application=application, actor=partner, reason="x")
 
 

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0002_tenant_rls'),
+        ('partners', '0003_rls_per_command'),
     ]
 
     operations = [
