@@ -27,7 +27,7 @@ from tests.admin_forms import admin_form, post_admin_form
 from tests.factories import UserFactory, staff_user
 from tests.partners.factories_directory import bomb_png, image_bytes, upload
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
-from tests.partners.factories_team import member_of
+from tests.partners.factories_team import InvitationFactory, member_of
 from tests.tenancy_support import observer
 
 LINK = re.compile(r"https?://[^/\s]+/invitations/([A-Za-z0-9_-]+)/")
@@ -412,6 +412,28 @@ def test_inviting_in_the_admin_needs_the_permission(tenants):
     assert response.status_code == 403
     assert rows(*ALL) == before
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_revoking_invitations_in_the_admin_goes_through_the_service(tenants):
+    invitation = InvitationFactory(organisation=tenants.alice.organisation)
+    data = {"action": "revoke", "_selected_action": [str(invitation.pk)]}
+    viewer = browser(staff_user("partners.view_invitation"))
+    revoker = browser(staff_user("partners.view_invitation", "partners.change_invitation"))
+
+    offered_to_viewer = (
+        "Revoke the selected" in viewer.get("/admin/partners/invitation/").content.decode()
+    )
+    viewer.post("/admin/partners/invitation/", data)
+    with observer():
+        invitation.refresh_from_db()
+    assert not offered_to_viewer
+    assert invitation.revoked_at is None
+
+    revoker.post("/admin/partners/invitation/", data)
+    with observer():
+        invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
 
 
 @pytest.mark.django_db
