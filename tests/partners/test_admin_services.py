@@ -362,6 +362,8 @@ def test_adding_an_invitation_in_the_admin_invites_the_person(
     alice = tenants.alice.organisation
     staff = staff_user(*INVITE_PERMISSIONS, full_name="Chris Channel")
     client = browser(staff)
+    form = admin_form(client, "/admin/partners/invitation/add/", "invitation_form")
+    assert set(form) >= {"organisation", "email", "role"}
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
