@@ -3,6 +3,8 @@ import logging
 from celery import shared_task
 
 from partners.services.agreements import agreement_mark_failed, agreement_render_documents
+from partners.services.applications import application_send_reply_request
+from partners.services.team import invitation_send
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +27,17 @@ def render_agreement_documents(self, *, organisation_id: str, agreement_id: str)
         # the task's transaction commits that record instead of rolling it back.
         logger.exception("agreement %s: documents could not be rendered", agreement_id)
         agreement_mark_failed(agreement_id=agreement_id)
+
+
+@shared_task(name="partners.send_invitation", autoretry_for=(OSError,), max_retries=5)
+def send_invitation(*, invitation_id: str, base_url: str) -> bool:
+    """Email an invitation; the link is made here, from the id (see invitation_send)."""
+    return invitation_send(invitation_id=invitation_id, base_url=base_url)
+
+
+@shared_task(
+    name="partners.send_application_reply_request", autoretry_for=(OSError,), max_retries=5
+)
+def send_application_reply_request(*, application_id: str) -> bool:
+    """Email the channel team's question with a reply link made here, from the id."""
+    return application_send_reply_request(application_id=application_id)

@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -68,3 +69,15 @@ def outbox_relay() -> int:
         )[:RELAY_BATCH]
     )
     return outbox_publish(ids=ids) if ids else 0
+
+
+def outbox_purge(*, now=None) -> int:
+    """Delete rows sent longer ago than ``settings.OUTBOX_RETENTION``; returns how many.
+
+    A sent row has done its job; keeping it only keeps personal data (addresses, names)
+    around. Rows still waiting are never purged: the relay still needs them."""
+    cutoff = (now or timezone.now()) - settings.OUTBOX_RETENTION
+    deleted, _ = OutboxTask.objects.filter(sent_at__lt=cutoff).delete()
+    if deleted:
+        logger.info("outbox: purged %s sent row(s) older than %s", deleted, cutoff.isoformat())
+    return deleted

@@ -1,11 +1,8 @@
 """Platform tasks shared by every app."""
 
-import contextlib
-
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
-from django.template import Context, TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+
+from portal.mail import send_templated
 
 
 @shared_task(
@@ -14,19 +11,12 @@ from django.template.loader import get_template, render_to_string
     max_retries=5,
 )
 def send_templated_email(*, to: list[str], template: str, context: dict) -> None:
-    """Render ``<template>_subject.txt``, ``_body.txt`` and (if present) ``_body.html`` and
-    send them. Retried with backoff while the mail server is unreachable."""
-    subject = _render_text(f"{template}_subject.txt", context).strip()
-    text = _render_text(f"{template}_body.txt", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=to)
-    with contextlib.suppress(TemplateDoesNotExist):  # the HTML part is optional
-        message.attach_alternative(render_to_string(f"{template}_body.html", context), "text/html")
-    message.send()
+    """Render and send an email. Retried with backoff while the mail server is unreachable.
 
-
-def _render_text(name: str, context: dict) -> str:
-    # Plain-text parts must not be HTML-escaped ("O'Brien & Co", not "O&#x27;Brien &amp; Co").
-    return get_template(name).template.render(Context(context, autoescape=False))
+    Its arguments wait in the outbox and travel through the broker in clear: never pass a
+    secret (a token, a signed link) in ``context``. Emails with such links have tasks of
+    their own that receive an id and build the link (partners.tasks)."""
+    send_templated(to=to, template=template, context=context)
 
 
 @shared_task(name="portal.relay_outbox", tenancy="system")
@@ -35,3 +25,12 @@ def relay_outbox() -> int:
     from portal.outbox import outbox_relay
 
     return outbox_relay()
+
+
+@shared_task(name="portal.purge_outbox")
+def purge_outbox() -> int:
+    """Delete outbox rows sent longer ago than OUTBOX_RETENTION (scheduled by beat).
+    Idempotent: two beats running it at once delete the same rows once."""
+    from portal.outbox import outbox_purge
+
+    return outbox_purge()

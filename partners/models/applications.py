@@ -36,6 +36,12 @@ class PartnerApplication(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     submitted_ip = models.GenericIPAddressField(null=True, blank=True)
     info_request = models.TextField(blank=True, help_text="What the channel team asked.")
+    reply_nonce = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="Part of the signed reply link of the current round; empty once answered.",
+    )
     applicant_reply = models.TextField(blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
@@ -51,7 +57,8 @@ class PartnerApplication(models.Model):
         related_name="application",
     )
 
-    history = HistoricalRecords()
+    # The reply link's nonce is no history worth keeping.
+    history = HistoricalRecords(excluded_fields=["reply_nonce"])
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -89,11 +89,14 @@ class Membership(TenantOwnedModel):
 
 class Invitation(TenantOwnedModel):
     """An emailed invitation to join an organisation with a role. Only a hash of the token
-    is stored; the token itself travels in the email alone."""
+    is stored; the token itself travels in the email alone. The task that sends the email
+    mints the token (partners.services.team.invitation_send): until then there is none."""
 
     email = models.EmailField()
     role = models.CharField(max_length=16, choices=Membership.Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, default=None, editable=False
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

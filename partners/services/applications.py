@@ -8,11 +8,14 @@ invites the applicant's contact as the organisation's first admin.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from partners.models import (
     Agreement,
@@ -26,6 +29,7 @@ from partners.models import (
 from partners.selectors.programme import default_programme, is_embargoed
 from portal.errors import Conflict, DomainError, NotFound
 from portal.permissions import require_staff_permission
+from portal.mail import send_templated
 from portal.tasks import send_templated_email
 
 REPLY_SALT = "partners.application-reply"
@@ -56,17 +60,21 @@ def partner_type_for_code(*, code: str, programme: Programme | None = None) -> P
     )
 
 
+def _applicant_context(application: PartnerApplication) -> dict:
+    return {
+        "contact_name": application.contact_name,
+        "company_name": application.company_name,
+        "programme": application.programme.name,
+        "partner_type": application.partner_type.name,
+    }
+
+
 def _notify_applicant(application: PartnerApplication, template: str, **extra) -> None:
+    """An email without secrets (its context waits in the outbox in clear)."""
     send_templated_email.delay_on_commit(
         to=[application.contact_email],
         template=f"partners/emails/application_{template}",
-        context={
-            "contact_name": application.contact_name,
-            "company_name": application.company_name,
-            "programme": application.programme.name,
-            "partner_type": application.partner_type.name,
-            **extra,
-        },
+        context={**_applicant_context(application), **extra},
     )
 
 
@@ -123,8 +131,18 @@ def _lock_open(application: PartnerApplication) -> PartnerApplication:
     return locked
 
 
+# The reply link is signed (SECRET_KEY) and names the application and the current round's
+# nonce. Each request for information draws a new nonce and the reply clears it, so a
+# link answers one round once: round 1's link is dead once it is used or round 2 is
+# asked. The nonce alone is no link (it needs the signature), so storing it is safe, and
+# the email task can rebuild the link from the application's id: no link ever waits in
+# the outbox or crosses the broker.
+
+
 def reply_token(application: PartnerApplication) -> str:
-    return signing.dumps({"application": str(application.pk)}, salt=REPLY_SALT)
+    return signing.dumps(
+        {"application": str(application.pk), "nonce": application.reply_nonce}, salt=REPLY_SALT
+    )
 
 
 def reply_url(application: PartnerApplication) -> str:
@@ -134,13 +152,25 @@ def reply_url(application: PartnerApplication) -> str:
 
 
 def application_for_reply_token(*, token: str) -> PartnerApplication:
-    """The application a signed reply link points to, while it still waits for a reply."""
+    """The application a signed reply link points to, while it still waits for the reply
+    of the round the link was sent for."""
     try:
         payload = signing.loads(token, salt=REPLY_SALT, max_age=REPLY_MAX_AGE)
         application = PartnerApplication.objects.get(pk=payload["application"])
-    except (signing.BadSignature, PartnerApplication.DoesNotExist, KeyError, ValueError) as exc:
+        nonce = str(payload["nonce"])
+    except (
+        signing.BadSignature,
+        PartnerApplication.DoesNotExist,
+        KeyError,
+        TypeError,
+        ValueError,
+    ) as exc:
         raise NotFound("This link is invalid or has expired.", code="invalid_link") from exc
-    if application.status != Status.INFO_REQUESTED:
+    if (
+        application.status != Status.INFO_REQUESTED
+        or not application.reply_nonce
+        or not constant_time_compare(nonce, application.reply_nonce)
+    ):
         raise NotFound("This link has already been used.", code="link_used")
     return application
 
@@ -148,20 +178,40 @@ def application_for_reply_token(*, token: str) -> PartnerApplication:
 @transaction.atomic
 def application_request_info(*, application, actor, message: str) -> PartnerApplication:
     require_staff_permission(actor, REVIEW_PERMISSION, _NOT_A_REVIEWER)
+    from partners.tasks import send_application_reply_request  # tasks import the services
+
     if not message.strip():
         raise DomainError("Say what information you need.", field="message")
     application = _lock_open(application)
     application.status = Status.INFO_REQUESTED
     application.info_request = message.strip()
+    application.reply_nonce = secrets.token_hex(16)  # earlier rounds' links stop working
     application.decided_by = actor
-    application.save(update_fields=["status", "info_request", "decided_by"])
-    _notify_applicant(
-        application,
-        "info_requested",
-        message=application.info_request,
-        reply_url=reply_url(application),
-    )
+    application.save(update_fields=["status", "info_request", "reply_nonce", "decided_by"])
+    send_application_reply_request.delay_on_commit(application_id=str(application.pk))
     return application
+
+
+def application_send_reply_request(*, application_id: str) -> bool:
+    """Email the applicant the question and a reply link made here, from the id; False when
+    the application no longer waits for an answer (answered, or decided, meanwhile)."""
+    application = (
+        PartnerApplication.objects.select_related("programme", "partner_type")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or application.status != Status.INFO_REQUESTED:
+        return False
+    send_templated(
+        to=[application.contact_email],
+        template="partners/emails/application_info_requested",
+        context={
+            **_applicant_context(application),
+            "message": application.info_request,
+            "reply_url": reply_url(application),
+        },
+    )
+    return True
 
 
 @transaction.atomic
@@ -174,7 +224,8 @@ def application_reply(*, application, reply: str) -> PartnerApplication:
     application.status = Status.SUBMITTED
     application.applicant_reply = reply.strip()
     application.replied_at = timezone.now()
-    application.save(update_fields=["status", "applicant_reply", "replied_at"])
+    application.reply_nonce = ""  # the link is used
+    application.save(update_fields=["status", "applicant_reply", "replied_at", "reply_nonce"])
     _notify_channel_team(application, "An applicant answered your question")
     return application
 

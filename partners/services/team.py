@@ -42,9 +42,9 @@ from partners.selectors.team import (
     user_for_email,
 )
 from portal.errors import Conflict, DomainError, Forbidden, NotFound
+from portal.mail import send_templated
 from portal.models import User
 from portal.permissions import require_staff_permission
-from portal.tasks import send_templated_email
 from portal.tenancy.context import system_context
 
 logger = logging.getLogger(__name__)
@@ -80,8 +80,11 @@ def invitation_create(
     ``invited_by`` is None when the platform invites (the channel team's approval of an
     application invites the organisation's first admin; the organisation may still be
     pending). An open invitation to the same address is replaced. ``base_url`` starts
-    the link (``https://host``); by default ``settings.PORTAL_BASE_URL``.
+    the link (``https://host``); by default ``settings.PORTAL_BASE_URL``. The token and
+    the email come after the commit (``invitation_send``).
     """
+    from partners.tasks import send_invitation  # tasks import the services
+
     with transaction.atomic():
         if invited_by is not None:
             _ensure_may_manage(
@@ -97,14 +100,12 @@ def invitation_create(
             email=email, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=now)
 
-        token = secrets.token_urlsafe(32)
         try:
             with transaction.atomic():
                 invitation = Invitation.objects.create(
                     organisation=organisation,
                     email=email,
                     role=role,
-                    token_hash=token_hash(token),
                     invited_by=invited_by,
                     expires_at=now + INVITATION_VALIDITY,
                 )
@@ -115,20 +116,10 @@ def invitation_create(
                 code="invitation_exists",
             ) from exc
 
-        link = (base_url or settings.PORTAL_BASE_URL).rstrip("/") + reverse(
-            "partners:invitation_accept", kwargs={"token": token}
-        )
-        send_templated_email.delay_on_commit(
-            to=[email],
-            template="partners/emails/invitation",
-            context={
-                "organisation_name": organisation.name,
-                "role": Membership.Role(role).label,
-                "invited_by": (invited_by.get_full_name() if invited_by else ""),
-                "expires_at": invitation.expires_at.astimezone(UTC).strftime("%d %B %Y, %H:%M UTC"),
-                "validity_days": INVITATION_VALIDITY.days,
-                "accept_url": link,
-            },
+        # The id and the host travel, never the link: see invitation_send.
+        send_invitation.delay_on_commit(
+            invitation_id=str(invitation.pk),
+            base_url=(base_url or settings.PORTAL_BASE_URL).rstrip("/"),
         )
     logger.info(
         "invitation created",
@@ -144,6 +135,55 @@ def invitation_validate(*, organisation: Organisation, email: str, role: str) ->
     role = _clean_role(role)
     _ensure_invitable(email=email, organisation=organisation)
     return email, role
+
+
+def invitation_send(*, invitation_id: str, base_url: str) -> bool:
+    """Mint the invitation's token and email the link; False when there is nothing to send.
+
+    Why the token is minted here, by the task that sends the email, and not when the
+    invitation is created: a link made at creation would have to reach this task through
+    the outbox table and the broker, where it would sit in clear (the outbox keeps sent
+    rows for days) and anyone reading either could take the invited seat, which for an
+    approved application is the new partner's first admin. Made here, the token exists
+    only in this process's memory and in the email; the database keeps its SHA-256 only.
+
+    Delivery is at least once, so this is idempotent: an invitation that already has a
+    token was emailed (the hash is saved in the same transaction as the send), and a
+    revoked, accepted or expired one is not emailed at all. If the send fails, the
+    transaction rolls back with it and the retry mints a fresh token.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("organisation", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if (
+            invitation is None
+            or invitation.token_hash
+            or invitation_status(invitation=invitation) != INVITED
+        ):
+            return False
+        token = secrets.token_urlsafe(32)
+        invitation.token_hash = token_hash(token)
+        invitation.save(update_fields=["token_hash"])
+        invited_by = invitation.invited_by
+        send_templated(
+            to=[invitation.email],
+            template="partners/emails/invitation",
+            context={
+                "organisation_name": invitation.organisation.name,
+                "role": Membership.Role(invitation.role).label,
+                "invited_by": (invited_by.get_full_name() if invited_by else ""),
+                "expires_at": invitation.expires_at.astimezone(UTC).strftime("%d %B %Y, %H:%M UTC"),
+                "validity_days": INVITATION_VALIDITY.days,
+                "accept_url": base_url.rstrip("/")
+                + reverse("partners:invitation_accept", kwargs={"token": token}),
+            },
+        )
+    logger.info("invitation emailed", extra={"invitation": str(invitation.pk)})
+    return True
 
 
 def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:

@@ -5,6 +5,8 @@ django-environ, which fails loudly on a missing or malformed value. The environm
 modules (development, production, test) only choose safe defaults on top of this one.
 """
 
+from datetime import timedelta
+
 import environ
 from csp.constants import NONE, SELF
 
@@ -249,7 +251,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Installed into django-celery-beat's tables at beat's start; edit them in the admin.
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "portal.relay_outbox", "schedule": 30.0},
+    "purge-outbox": {"task": "portal.purge_outbox", "schedule": 3600.0},
 }
+# Sent outbox rows (task arguments: ids, addresses, names) are deleted after this long.
+OUTBOX_RETENTION = timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=7))
 CELERY_TIMEZONE = "UTC"
 
 # --- Caches (rate limits live here) ---------------------------------------------------
@@ -281,10 +286,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+MEDIA_URL = "/media/"  # no URL serves it: logos go out through partners' logo view
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Agreements, order forms, invoices: outside MEDIA_ROOT, never mapped to a URL; only views
+# that check the owner serve them (portal/storage.py).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "portal.storage.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

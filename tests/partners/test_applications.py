@@ -252,6 +252,60 @@ def test_more_information_through_a_signed_single_use_link(
     assert Client().get("/apply/reply/forged-token/").status_code == 404
 
 
+def _request_info(staff_api, application, message, capture) -> str:
+    """Ask for more information; returns the reply link's path from the email."""
+    mail.outbox.clear()
+    url = f"/api/v1/staff/applications/{application.pk}/request-info"
+    with capture(execute=True):
+        response = staff_api.post(url, {"message": message}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    (email,) = mail.outbox
+    assert message in email.body
+    return re.search(r"https?://[^/]+(/apply/reply/\S+/)", email.body).group(1)
+
+
+def test_a_reply_link_answers_its_own_round_once(staff_api, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    application = _apply()
+
+    # Round 1: asked and answered
+    round_1 = _request_info(staff_api, application, "Which regions?", capture)
+    with capture(execute=True):
+        assert Client().post(round_1, {"reply": "Norway."}).status_code == 200
+
+    # Round 2: asked; round 1's link is refused, for reading and for answering
+    round_2 = _request_info(staff_api, application, "Which customers?", capture)
+    assert round_2 != round_1
+    assert Client().get(round_1).status_code == 404
+    assert Client().post(round_1, {"reply": "Overwritten!"}).status_code == 404
+    application.refresh_from_db()
+    assert application.status == PartnerApplication.Status.INFO_REQUESTED
+    assert application.applicant_reply == "Norway."
+
+    # Round 2's link works once
+    assert Client().get(round_2).status_code == 200
+    with capture(execute=True):
+        assert Client().post(round_2, {"reply": "Nordlys Shipping."}).status_code == 200
+    application.refresh_from_db()
+    assert application.status == PartnerApplication.Status.SUBMITTED
+    assert application.applicant_reply == "Nordlys Shipping."
+    assert Client().get(round_2).status_code == 404
+    assert Client().post(round_2, {"reply": "Again."}).status_code == 404
+
+
+def test_asking_again_before_an_answer_retires_the_first_link(
+    staff_api, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    application = _apply()
+    first = _request_info(staff_api, application, "Which regions?", capture)
+    second = _request_info(staff_api, application, "And which customers?", capture)
+    assert Client().get(first).status_code == 404
+    page = Client().get(second)
+    assert page.status_code == 200
+    assert b"And which customers?" in page.content
+
+
 def test_rejection_needs_a_reason_and_emails_it(staff_api, django_capture_on_commit_callbacks):
     application = _apply()
     url = f"/api/v1/staff/applications/{application.pk}/reject"
@@ -274,7 +328,8 @@ def test_rejection_needs_a_reason_and_emails_it(staff_api, django_capture_on_com
 def test_approval_creates_the_pending_organisation_agreement_and_invitation(
     staff_api, django_capture_on_commit_callbacks, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     application = _apply()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -300,7 +355,8 @@ def test_approval_creates_the_pending_organisation_agreement_and_invitation(
 
 
 def test_the_admin_review_pages(staff_api, django_capture_on_commit_callbacks, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     application = _apply(partner_type="value_added_reseller")
     change = f"/admin/partners/partnerapplication/{application.pk}/change/"
     page = staff_api.get(change)
