@@ -25,7 +25,7 @@ COPY . .
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused/unused \
     python manage.py collectstatic --noinput \
  && useradd --create-home --uid 10001 portal \
- && mkdir -p /app/var/media \
+ && mkdir -p /app/var/media /app/var/private \
  && chown -R portal /app/var
 USER portal
 EXPOSE 8000

@@ -1,5 +1,7 @@
 """Deployment checks Django's own `check --deploy` does not make (CSP, MFA, tenancy)."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
@@ -48,4 +50,22 @@ def login_throttle_hook_check(app_configs, **kwargs):
                 id="portal.E001",
             )
         ]
+    return []
+
+
+@register(Tags.security)
+def private_media_checks(app_configs, **kwargs):
+    """Private files must not sit where public files are (or could be) served from."""
+    private = Path(settings.PRIVATE_MEDIA_ROOT).resolve()
+    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        public = Path(getattr(settings, name)).resolve()
+        if private == public or private.is_relative_to(public) or public.is_relative_to(private):
+            return [
+                Error(
+                    f"PRIVATE_MEDIA_ROOT and {name} overlap: private files could be served "
+                    "with public ones.",
+                    hint="Give PRIVATE_MEDIA_ROOT a directory of its own.",
+                    id="portal.E002",
+                )
+            ]
     return []

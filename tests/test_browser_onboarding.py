@@ -20,6 +20,7 @@ NEW_PASSWORD = "a-long-and-new-pass-2026"
 @pytest.fixture
 def portal(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     for name in ("mattermost", "vates"):
         call_command("load_programme", name, stdout=io.StringIO())
     return UserFactory(email="reviewer@vendor.example", is_staff=True, is_superuser=True)

@@ -6,9 +6,15 @@ token and sends the email), profiles through ``profile_update`` (the partner's r
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import Agreement, Invitation, Membership, Organisation, PartnerProfile
+from partners.selectors.agreements import DOCUMENT_FIELDS, agreement_document
 from partners.services.agreements import agreement_retry_documents
 from partners.services.organisations import (
     EDITABLE_FIELDS as ORGANISATION_FIELDS,
@@ -36,6 +42,7 @@ from partners.services.team import (
     membership_remove,
 )
 from portal.errors import DomainError
+from portal.files import private_file_response
 from portal.service_admin import (
     NoHistoryRevertMixin,
     ServiceModelAdmin,
@@ -87,13 +94,31 @@ class AgreementInline(_ReadOnlyInline, admin.TabularInline):
     fields = [
         "version",
         "pdf_status",
-        "agreement_pdf",
-        "order_form_pdf",
+        "documents",
         "accepted_by",
         "accepted_at",
         "accepted_ip",
     ]
     readonly_fields = fields
+
+    def documents(self, obj):
+        return agreement_documents(obj)
+
+
+@admin.display(description="documents")
+def agreement_documents(agreement):
+    """Links to the staff download view (AgreementAdmin.document_view): the files themselves
+    have no URL."""
+    if agreement is None or agreement.pk is None:
+        return "-"
+    links = [
+        (reverse("admin:partners_agreement_document", args=[agreement.pk, kind]), kind)
+        for kind in DOCUMENT_FIELDS
+        if agreement_document(agreement=agreement, kind=kind)
+    ]
+    if not links:
+        return agreement.get_pdf_status_display()
+    return format_html_join(" · ", '<a href="{}">{}.pdf</a>', links)
 
 
 # --- organisations ------------------------------------------------------------------------
@@ -286,7 +311,35 @@ class AgreementAdmin(admin.ModelAdmin):
     list_filter = ["pdf_status", "version", ("accepted_at", admin.EmptyFieldListFilter)]
     search_fields = ["organisation__name", "accepted_by__email"]
     list_select_related = ["organisation", "accepted_by"]
-    readonly_fields = [f.name for f in Agreement._meta.fields]
+    # The files have no URL (private storage): the page links to document_view instead.
+    exclude = ["agreement_pdf", "order_form_pdf"]
+    readonly_fields = [
+        f.name for f in Agreement._meta.fields if f.name not in {"agreement_pdf", "order_form_pdf"}
+    ] + ["documents"]
+
+    def documents(self, obj):
+        return agreement_documents(obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<uuid:pk>/documents/<slug:kind>.pdf",
+                self.admin_site.admin_view(self.document_view),
+                name="partners_agreement_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def document_view(self, request, pk, kind):
+        """Staff who may view agreements download a document; nobody else."""
+        agreement = get_object_or_404(Agreement, pk=pk)
+        if not self.has_view_permission(request, agreement):
+            raise PermissionDenied
+        found = agreement_document(agreement=agreement, kind=kind)
+        if found is None:
+            raise Http404
+        file, filename = found
+        return private_file_response(file, filename=filename, content_type="application/pdf")
 
     def has_add_permission(self, request):
         return False

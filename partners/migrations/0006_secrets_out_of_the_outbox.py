@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0003_rls_per_command"),
+        ("partners", "0005_staff_groups"),
     ]
 
     operations = [

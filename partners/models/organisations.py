@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from partners.models.programme import PartnerType, Tier
+from portal.storage import private_storage
 from portal.tenancy.models import TenantOwnedModel
 
 
@@ -132,9 +133,10 @@ class Agreement(TenantOwnedModel):
     pdf_status = models.CharField(
         max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING
     )
-    agreement_pdf = models.FileField(upload_to="agreements/", blank=True)
+    # Private: served only by views that check the owner (portal/storage.py).
+    agreement_pdf = models.FileField(upload_to="agreements/", storage=private_storage, blank=True)
     agreement_sha256 = models.CharField(max_length=64, blank=True)
-    order_form_pdf = models.FileField(upload_to="agreements/", blank=True)
+    order_form_pdf = models.FileField(upload_to="agreements/", storage=private_storage, blank=True)
     order_form_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_by = models.ForeignKey(

@@ -28,8 +28,8 @@ from partners.models import (
 )
 from partners.selectors.programme import default_programme, is_embargoed
 from portal.errors import Conflict, DomainError, NotFound
-from portal.permissions import require_staff_permission
 from portal.mail import send_templated
+from portal.permissions import require_staff_permission
 from portal.tasks import send_templated_email
 
 REPLY_SALT = "partners.application-reply"

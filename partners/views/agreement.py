@@ -1,20 +1,20 @@
 """Pages: the partner agreement and order form, and their click-signature."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partners.forms.agreement import SignForm
 from partners.models import Agreement, Membership
+from partners.selectors.agreements import agreement_document as document_file
 from partners.selectors.agreements import current_agreement
 from partners.services.agreements import agreement_accept
 from partners.throttles import client_ip
 from portal.errors import DomainError
+from portal.files import private_file_response
 from portal.tenancy.access import member_required
 from portal.tenancy.models import get_for_tenant_or_404
-
-DOCUMENTS = {"agreement": "agreement_pdf", "order-form": "order_form_pdf"}
 
 
 @member_required(allow_pending=True)
@@ -52,19 +52,16 @@ def agreement(request):
 
 @member_required(allow_pending=True)
 def agreement_document(request, agreement_id, kind):
-    if kind not in DOCUMENTS:
-        raise Http404
-    document = get_for_tenant_or_404(
+    """A document of the caller's own organisation (any member may read it); someone
+    else's or a missing one is the same 404. The files have no other way out."""
+    agreement = get_for_tenant_or_404(
         Agreement.objects.all(), request.caller.organisation, pk=agreement_id
     )
-    file = getattr(document, DOCUMENTS[kind])
-    if document.pdf_status != Agreement.PdfStatus.READY or not file:
+    found = document_file(agreement=agreement, kind=kind)
+    if found is None:
         raise Http404
-    return FileResponse(
-        file.open("rb"),
-        content_type="application/pdf",
-        filename=f"{kind}-v{document.version}.pdf",
-    )
+    file, filename = found
+    return private_file_response(file, filename=filename, content_type="application/pdf")
 
 
 urlpatterns = [

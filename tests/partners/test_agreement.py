@@ -14,7 +14,8 @@ from tests.partners.factories_onboarding import AgreementFactory
 @pytest.fixture
 def pending(db, settings, tmp_path):
     """A just-approved organisation: pending, with its documents rendered for real."""
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     organisation = OrganisationFactory(status=Organisation.Status.PENDING)
     admin = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN)
     sales = MembershipFactory(organisation=organisation, role=Membership.Role.SALES)
