@@ -30,9 +30,11 @@ def render_agreement_documents(self, *, organisation_id: str, agreement_id: str)
 
 
 @shared_task(name="partners.send_invitation", autoretry_for=(OSError,), max_retries=5)
-def send_invitation(*, invitation_id: str, base_url: str) -> bool:
+def send_invitation(*, invitation_id: str, organisation_id: str, base_url: str) -> bool:
     """Email an invitation; the link is made here, from the id (see invitation_send)."""
-    return invitation_send(invitation_id=invitation_id, base_url=base_url)
+    return invitation_send(
+        invitation_id=invitation_id, organisation_id=organisation_id, base_url=base_url
+    )
 
 
 @shared_task(

@@ -45,7 +45,7 @@ from portal.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.mail import send_templated
 from portal.models import User
 from portal.permissions import require_staff_permission
-from portal.tenancy.context import system_context
+from portal.tenancy.context import system_context, tenant_context
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +119,7 @@ def invitation_create(
         # The id and the host travel, never the link: see invitation_send.
         send_invitation.delay_on_commit(
             invitation_id=str(invitation.pk),
+            organisation_id=str(organisation.pk),
             base_url=(base_url or settings.PORTAL_BASE_URL).rstrip("/"),
         )
     logger.info(
@@ -137,7 +138,7 @@ def invitation_validate(*, organisation: Organisation, email: str, role: str) ->
     return email, role
 
 
-def invitation_send(*, invitation_id: str, base_url: str) -> bool:
+def invitation_send(*, invitation_id: str, organisation_id: str, base_url: str) -> bool:
     """Mint the invitation's token and email the link; False when there is nothing to send.
 
     Why the token is minted here, by the task that sends the email, and not when the
@@ -151,10 +152,14 @@ def invitation_send(*, invitation_id: str, base_url: str) -> bool:
     token was emailed (the hash is saved in the same transaction as the send), and a
     revoked, accepted or expired one is not emailed at all. If the send fails, the
     transaction rolls back with it and the retry mints a fresh token.
+
+    It runs as the invitation's organisation (an email to one partner needs no view of the
+    others).
     """
-    with transaction.atomic():
+    with tenant_context(organisation_id):
         invitation = (
-            Invitation.objects.select_for_update(of=("self",))
+            Invitation.objects.for_tenant(organisation_id)
+            .select_for_update(of=("self",))
             .select_related("organisation", "invited_by")
             .filter(pk=invitation_id)
             .first()
