@@ -29,7 +29,12 @@ def render_agreement_documents(self, *, organisation_id: str, agreement_id: str)
         agreement_mark_failed(agreement_id=agreement_id)
 
 
-@shared_task(name="partners.send_invitation", autoretry_for=(OSError,), max_retries=5)
+@shared_task(
+    name="partners.send_invitation",
+    tenancy="tenant",  # an email to one partner: that tenant's context
+    autoretry_for=(OSError,),
+    max_retries=5,
+)
 def send_invitation(*, invitation_id: str, organisation_id: str, base_url: str) -> bool:
     """Email an invitation; the link is made here, from the id (see invitation_send)."""
     return invitation_send(
@@ -38,7 +43,10 @@ def send_invitation(*, invitation_id: str, organisation_id: str, base_url: str) 
 
 
 @shared_task(
-    name="partners.send_application_reply_request", autoretry_for=(OSError,), max_retries=5
+    name="partners.send_application_reply_request",
+    tenancy="system",  # applications have no tenant: only named system contexts see them
+    autoretry_for=(OSError,),
+    max_retries=5,
 )
 def send_application_reply_request(*, application_id: str) -> bool:
     """Email the channel team's question with a reply link made here, from the id."""

@@ -52,8 +52,11 @@ SYSTEM_CONTEXTS = frozenset(
         # Management commands that work across tenants (SystemCommand).
         "command:seed_demo",
         "command:load_programme",
+        "command:move_private_files",
         # Platform jobs (Celery tasks with tenancy = "system").
         "task:portal.relay_outbox",
+        # Emails an applicant (no tenant yet) the question and a reply link made from the id.
+        "task:partners.send_application_reply_request",
         # Finding a user's membership before the tenant is known (the request middleware).
         "tenancy-resolve",
         # Anonymous flows keyed by a secret token or creating a tenant-less row.

@@ -24,9 +24,9 @@ from partners.selectors.team import token_hash
 from partners.services.team import invitation_create, invitation_revoke, invitation_send
 from portal.models import OutboxTask
 from portal.tasks import purge_outbox
-from portal.tenancy.context import system_context
 from tests.celery_support import wait_for
 from tests.factories import UserFactory
+from tests.tenancy_support import observer
 
 INVITATION_LINK = re.compile(r"/invitations/([A-Za-z0-9_-]+)/")
 REPLY_LINK = re.compile(r"/apply/reply/([^/\s]+)/")
@@ -90,7 +90,7 @@ def test_no_link_waits_in_the_outbox_or_crosses_the_broker(celery_worker, settin
     assert "/apply/reply/" not in stored
 
     # And the link the worker made works: only its hash is stored
-    with system_context("test"):
+    with observer():
         invitation = Invitation.objects.get(email=APPLICATION["contact_email"])
     assert invitation.token_hash == token_hash(invitation_token)
     assert Client().get(f"/invitations/{invitation_token}/").status_code == 200
@@ -125,7 +125,7 @@ def test_the_invitation_email_is_sent_once_and_never_for_a_withdrawn_invitation(
     assert len(mail.outbox) == 1
     (token,) = _links(INVITATION_LINK)
     assert "https://p.example/invitations/" in mail.outbox[0].body
-    with system_context("test"):
+    with observer():
         invitation.refresh_from_db()
     assert invitation.token_hash == token_hash(token)
 
@@ -139,7 +139,7 @@ def test_the_invitation_email_is_sent_once_and_never_for_a_withdrawn_invitation(
         )
     invitation_revoke(invitation=withdrawn, actor=alice.admin)
     assert not send(withdrawn)
-    with system_context("test"):
+    with observer():
         withdrawn.refresh_from_db()
     assert withdrawn.token_hash is None
     assert len(mail.outbox) == 1
@@ -199,7 +199,7 @@ def test_no_admin_page_shows_a_token_or_secret(tenants, django_capture_on_commit
     Authenticator.objects.create(
         user=staff_user, type=Authenticator.Type.TOTP, data={"secret": totp_secret}
     )
-    with system_context("test"):
+    with observer():
         nonce = PartnerApplication.objects.get(pk=application_id).reply_nonce
     secrets_ = {
         "invitation token": invitation_token,
@@ -214,7 +214,7 @@ def test_no_admin_page_shows_a_token_or_secret(tenants, django_capture_on_commit
     for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
         urls = [reverse("admin:{}_{}_changelist".format(*info))]
-        with system_context("test"):
+        with observer():
             objects = list(model._default_manager.all()[:3])
         for obj in objects:
             for view in ("change", "history"):
