@@ -232,3 +232,35 @@ def test_no_admin_page_shows_a_token_or_secret(tenants, django_capture_on_commit
             for what, secret in secrets_.items():
                 assert secret not in body, f"{url} shows the {what}"
     assert pages > 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_forgets_sent_rows_that_carried_a_link():
+    """The data migration portal.0003 deletes what older versions left behind."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def row(template, sent):
+        return OutboxTask.objects.create(
+            task_name="portal.send_templated_email",
+            kwargs={"to": ["x@example.com"], "template": template, "context": {}},
+            sent_at=timezone.now() if sent else None,
+        )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("portal", "0002_outbox")])
+    try:
+        OutboxTask.objects.all().delete()
+        link = row("partners/emails/invitation", sent=True)
+        reply = row("partners/emails/application_info_requested", sent=True)
+        waiting = row("partners/emails/invitation", sent=False)
+        other = row("partners/emails/application_received", sent=True)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    remaining = set(OutboxTask.objects.values_list("pk", flat=True))
+    assert remaining == {waiting.pk, other.pk}
+    assert link.pk not in remaining
+    assert reply.pk not in remaining
