@@ -1,5 +1,6 @@
 """Pages: the partner agreement and order form, and their click-signature."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -23,6 +24,9 @@ def agreement(request):
     organisation = request.caller.organisation
     current = current_agreement(organisation=organisation)
     is_admin = request.caller.role == Membership.Role.ADMIN
+    if request.method == "POST" and not is_admin:
+        # As the API answers: a refusal, not a form error (the page offers no form to them).
+        raise PermissionDenied("Only an administrator of your organisation can sign the agreement.")
     form = SignForm(request.POST or None, initial={"name": request.caller.user.full_name})
     if request.method == "POST" and current is not None and form.is_valid():
         try:

@@ -4,13 +4,17 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
-from rest_framework.test import APIClient, APIRequestFactory
+from rest_framework import mixins, serializers
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
 from partners.models import Membership
 from portal.api.errors import exception_handler
 from portal.api.viewsets import TenantViewSet
 from portal.errors import Conflict, DomainError
+from portal.models import User
+from portal.tenancy.caller import Caller
+from tests.routes.harness import observe
 
 
 def test_a_viewset_cannot_override_the_tenant_filter():
@@ -21,6 +25,107 @@ def test_a_viewset_cannot_override_the_tenant_filter():
 
             def get_queryset(self):
                 return Membership.objects.all()
+
+
+class _WideningFilter:
+    """A mixin defined outside TenantViewSet's hierarchy, as a library might ship one."""
+
+    def filter_queryset(self, queryset):
+        return Membership.objects.all()
+
+
+class _OwnLookup:
+    def get_object(self):
+        return Membership.objects.get(pk=self.kwargs["id"])
+
+
+class _QuerysetMixin(mixins.ListModelMixin):
+    def get_queryset(self):
+        return Membership.objects.all()
+
+
+class _OtherOrganisation:
+    @property
+    def organisation(self):
+        return None
+
+
+@pytest.mark.parametrize(
+    "mixin", [_WideningFilter, _OwnLookup, _QuerysetMixin, _OtherOrganisation], ids=lambda mixin: mixin.__name__
+)
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_no_mixin_anywhere_in_the_mro_can_replace_the_tenant_filter(mixin, position):
+    # Mixed in before TenantViewSet it would shadow it; after it, it would still replace
+    # DRF's own methods that TenantViewSet builds on (filter_queryset).
+    bases = (mixin, TenantViewSet) if position == "before" else (TenantViewSet, mixin)
+    with pytest.raises(TypeError, match=f"in {mixin.__qualname__}.*not overridable"):
+        type("Leaky", bases, {"tenant_queryset": Membership.objects.all()})
+
+
+def test_a_subclass_of_a_subclass_cannot_override_filter_queryset_either():
+    class Members(mixins.ListModelMixin, TenantViewSet):
+        tenant_queryset = Membership.objects.all()
+
+    with pytest.raises(TypeError, match="filter_queryset"):
+
+        class Leaky(Members):
+            def filter_queryset(self, queryset):
+                return Membership.objects.all()
+
+
+def test_the_tenant_queryset_must_hold_tenant_rows():
+    with pytest.raises(TypeError, match="not a TenantQuerySet"):
+
+        class Users(TenantViewSet):
+            tenant_queryset = User.objects.all()
+
+
+def test_drf_mixins_and_refinements_are_fine():
+    class Members(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+        tenant_queryset = Membership.objects.all()
+
+        def refine_queryset(self, queryset):
+            return queryset.order_by("id")
+
+    assert Members.get_queryset is TenantViewSet.get_queryset
+
+
+class _Everyone(BaseFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        return Membership.objects.all()
+
+
+class _MembershipIds(serializers.ModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["id"]
+
+
+class _Widening(mixins.ListModelMixin, TenantViewSet):
+    """Both ways a subclass may still legitimately shape the list, turned against it."""
+
+    tenant_queryset = Membership.objects.all()
+    serializer_class = _MembershipIds
+    filter_backends = [_Everyone]
+    pagination_class = None
+
+    def refine_queryset(self, queryset):
+        return Membership.objects.all()
+
+
+@pytest.mark.django_db
+def test_refine_queryset_and_filter_backends_cannot_widen_the_tenant_rows(tenants):
+    view = _Widening.as_view({"get": "list"})
+    request = APIRequestFactory().get("/")
+    request.caller = Caller(
+        user=tenants.alice.admin, via="token", membership=tenants.alice.membership
+    )
+    force_authenticate(request, user=tenants.alice.admin)
+    # With row-level security bypassed, so that only the viewset's own filter counts.
+    with observe():
+        response = view(request)
+    assert response.status_code == 200
+    assert [row["id"] for row in response.data] == [str(tenants.alice.membership.pk)]
 
 
 def test_domain_errors_map_to_their_status_with_the_field():
@@ -100,6 +205,7 @@ def test_csrf_is_enforced_for_cookie_sessions():
     # clients need none. Checked on the authentication class itself.
     from portal.api.authentication import CallerAuthentication
     from portal.tenancy.caller import Caller
+from tests.routes.harness import observe
 
     class _User:
         is_active = True

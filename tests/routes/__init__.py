@@ -1,9 +1,11 @@
-"""How each tenant route keeps tenants apart, one module per area; the generic
-cross-tenant test (tests/test_cross_tenant.py) exercises them all."""
+"""How each route keeps tenants apart, one module per area; the generic cross-tenant test
+(tests/test_cross_tenant.py) exercises them all. ROUTES names routes by URL name; GROUPS
+declares whole URL prefixes that hold no tenant data of their own."""
 
-from tests.routes import cases, core, directory, onboarding, team, training
+from tests.routes import cases, core, directory, onboarding, site, team, training
 
 ROUTES: dict[str, object] = {
+    **site.ROUTES,
     **core.ROUTES,
     **onboarding.ROUTES,
     **team.ROUTES,
@@ -11,4 +13,6 @@ ROUTES: dict[str, object] = {
     **training.ROUTES,
 }
 
-__all__ = ["ROUTES", "cases"]
+GROUPS = site.GROUPS
+
+__all__ = ["GROUPS", "ROUTES", "cases"]

@@ -1,6 +1,8 @@
-from tests.routes.cases import OwnData
+from tests.routes.cases import ANY_STATUS, OwnData
 
 ROUTES = {
-    "api:me": OwnData("/api/v1/me"),
+    # Who am I: also for members of pending and suspended organisations (the app shows
+    # them why their space is closed); only ever their own organisation.
+    "api:me": OwnData("/api/v1/me", statuses=ANY_STATUS),
     "space:dashboard": OwnData("/space/"),
 }
