@@ -59,6 +59,7 @@ from tests.routes.harness import (
 
 STATUSES = (ACTIVE, PENDING, SUSPENDED)
 MEMBER_CASES = (OwnData, TenantObject, TenantCollection, StaffOnly)
+NO_SUCH_ID = "00000000-0000-4000-8000-000000000000"
 REACHED_NOT = {401, 403, 404, 405}  # an allowed call that answers one of these was refused
 
 
@@ -218,9 +219,7 @@ def _path(case, obj=None) -> str:
 def _anonymous_is_refused(name, case, owned) -> None:
     client = Client()
     obj = next(iter(owned.values()), None)
-    url = case.path.format(id="00000000-0000-4000-8000-000000000000") if "{id}" in case.path else case.path
-    if obj is not None:
-        url = _path(case, obj)
+    url = _path(case, obj) if obj is not None else case.path.format(id=NO_SUCH_ID)
     before = snapshot()
     for method in case.methods:
         outcome = _outcome(_call(client, method, url, getattr(case, "data", {}).get(method)))
@@ -230,7 +229,7 @@ def _anonymous_is_refused(name, case, owned) -> None:
 
 
 def _staff_only(case, caller, where) -> None:
-    url = case.path.format(id="00000000-0000-4000-8000-000000000000")
+    url = case.path.format(id=NO_SUCH_ID)
     for method in case.methods:
         response = _call(caller.client, method, url)
         assert response.status_code == 403, (*where, method, response.status_code)
@@ -306,7 +305,8 @@ def _owners_allowed_writes(name, case, everyone, tenants, status) -> None:
             ]
             first_role = allowed[0].role if allowed else None
             for caller in (c for c in allowed if c.role == first_role):
-                url = _path(case, case.make(tenant)) if isinstance(case, TenantObject) else case.path
+                fresh = case.make(tenant) if isinstance(case, TenantObject) else None
+                url = _path(case, fresh)
                 before = snapshot()
                 response = _call(caller.client, method, url, case.data.get(method))
                 where = (name, status, str(caller), method, "own write")
@@ -455,10 +455,13 @@ def _dotted(cls) -> str:
 
 def test_every_api_view_is_a_tenant_viewset_or_says_why_not():
     views = _api_views()
-    assert views and all(views.values()), views  # every /api/v1/ route is a class view
+    assert views
+    assert all(views.values()), views  # every /api/v1/ route is a class-based view
     outside = {_dotted(cls) for cls in views.values() if not issubclass(cls, TenantViewSet)}
     undeclared = sorted(outside - set(OUTSIDE_TENANT_VIEWSET))
-    assert undeclared == [], f"not TenantViewSets, and not in tests/routes/api_views.py: {undeclared}"
+    assert undeclared == [], (
+        f"neither TenantViewSets nor in tests/routes/api_views.py: {undeclared}"
+    )
     stale = sorted(set(OUTSIDE_TENANT_VIEWSET) - outside)
     assert stale == [], f"tests/routes/api_views.py lists views that are not served: {stale}"
 

@@ -51,7 +51,9 @@ class _OtherOrganisation:
 
 
 @pytest.mark.parametrize(
-    "mixin", [_WideningFilter, _OwnLookup, _QuerysetMixin, _OtherOrganisation], ids=lambda mixin: mixin.__name__
+    "mixin",
+    [_WideningFilter, _OwnLookup, _QuerysetMixin, _OtherOrganisation],
+    ids=lambda mixin: mixin.__name__,
 )
 @pytest.mark.parametrize("position", ["before", "after"])
 def test_no_mixin_anywhere_in_the_mro_can_replace_the_tenant_filter(mixin, position):
@@ -205,7 +207,6 @@ def test_csrf_is_enforced_for_cookie_sessions():
     # clients need none. Checked on the authentication class itself.
     from portal.api.authentication import CallerAuthentication
     from portal.tenancy.caller import Caller
-from tests.routes.harness import observe
 
     class _User:
         is_active = True

@@ -6,18 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from partners.models import Membership, Organisation, PartnerProfile
-from portal.tenancy.context import system_context
 from tests.factories import PASSWORD, MembershipFactory
 from tests.partners.factories_directory import DESCRIPTION, PartnerProfileFactory
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
 from tests.partners.factories_team import InvitationFactory
 from tests.partners.factories_training import SalesTrainingFactory
+from tests.tenancy_support import observer
 
 ROLES = tuple(Membership.Role.values)
 VIAS = ("token", "cookie")
@@ -25,7 +27,7 @@ VIAS = ("token", "cookie")
 
 def observe():
     """A context in which the test sees every tenant's rows, as the factories write them."""
-    return system_context("test-factory")
+    return observer()
 
 
 # --- Callers --------------------------------------------------------------------------
@@ -193,43 +195,62 @@ def plant_private_data(tenant) -> dict[str, tuple[str, ...]]:
 # --- The database, digested ------------------------------------------------------------
 
 
-@cache
-def _tables() -> tuple[tuple[str, str | None], ...]:
-    """Every table with the column that says which tenant a row belongs to (if any).
+def _owner(model, alias: str, depth: int = 0) -> tuple[str, str] | None:
+    """(joins, expression) giving the organisation a row of ``model`` belongs to: the
+    organisation itself, its ``organisation`` foreign key, or any foreign-key chain to a
+    table that has one (an invoice line through its invoice); None for shared tables."""
+    organisation = apps.get_model(settings.TENANCY_ORGANISATION_MODEL)
+    # django-simple-history's tables mirror their model's columns (``instance_type``).
+    if organisation in (model, getattr(model, "instance_type", None)):
+        return "", f'{alias}."id"'
+    keys = [f for f in model._meta.concrete_fields if f.is_relation]  # FK and one-to-one
+    for field in keys:
+        if field.name == "organisation" and field.related_model is organisation:
+            return "", f'{alias}."{field.column}"'
+    if depth >= 3:
+        return None
+    for field in keys:
+        if field.related_model is organisation:
+            continue  # another role of an organisation (a distributor): not the owner
+        parent = _owner(field.related_model, f"p{depth}", depth + 1)
+        if parent is not None:
+            target = field.target_field.column
+            joins = (
+                f' LEFT JOIN "{field.related_model._meta.db_table}" p{depth}'
+                f' ON p{depth}."{target}" = {alias}."{field.column}"'
+            )
+            return joins + parent[0], parent[1]
+    return None
 
-    Tables reached only through a foreign-key chain count as shared here: a change to
-    them is still caught by the whole-database comparison of refused requests."""
+
+@cache
+def _statements() -> tuple[str, ...]:
+    """One SELECT per table: its rows' digest, per owning organisation where it has one."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT c.relname,
-                   CASE WHEN c.relname = 'partners_organisation' THEN 'id'
-                        WHEN EXISTS (SELECT 1 FROM pg_attribute a
-                                     WHERE a.attrelid = c.oid AND a.attname = 'organisation_id'
-                                       AND NOT a.attisdropped)
-                        THEN 'organisation_id' END
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
-            ORDER BY 1
-            """
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1"
         )
-        return tuple(cursor.fetchall())
+        tables = [row[0] for row in cursor.fetchall()]
+    models = {m._meta.db_table: m for m in apps.get_models(include_auto_created=True)}
+    statements = []
+    for table in tables:
+        owned = _owner(models[table], "x") if table in models else None
+        joins, owner = owned if owned else ("", "NULL")
+        statements.append(  # the names come from pg_class and the models, not from input
+            f"SELECT '{table}', ({owner})::text, count(*)::text || ':' || "  # noqa: S608
+            f"md5(string_agg(x::text, E'\\n' ORDER BY x::text)) "
+            f'FROM "{table}" x{joins} GROUP BY 2'
+        )
+    return tuple(statements)
 
 
 def snapshot() -> dict[tuple[str, str], str]:
-    """A digest of every row of every table, per tenant where the table says whose a row
-    is: {(table, organisation id or ""): digest}. One statement, read in a system
-    context so that row-level security hides nothing."""
-    parts = []
-    for table, tenant_column in _tables():
-        owner = f'x."{tenant_column}"::text' if tenant_column else "''"
-        parts.append(
-            f"SELECT '{table}', {owner}, count(*)::text || ':' || "
-            f"md5(string_agg(x::text, E'\\n' ORDER BY x::text)) "
-            f'FROM "{table}" x GROUP BY 2'
-        )
+    """A digest of every row of every table, per tenant where a row belongs to one:
+    {(table, organisation id or ""): digest}. One statement, read as the test's observer
+    so that row-level security hides nothing."""
     with observe(), connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts))
+        cursor.execute(" UNION ALL ".join(_statements()))
         return {(table, owner or ""): digest for table, owner, digest in cursor.fetchall()}
 
 
@@ -238,4 +259,6 @@ def changed(before: dict, after: dict, *, owners: set[str] | None = None) -> lis
     keys = set(before) | set(after)
     if owners is not None:
         keys = {key for key in keys if key[1] in owners}
-    return sorted(f"{t}[{o}]" if o else t for t, o in keys if before.get((t, o)) != after.get((t, o)))
+    return sorted(
+        f"{t}[{o}]" if o else t for t, o in keys if before.get((t, o)) != after.get((t, o))
+    )
