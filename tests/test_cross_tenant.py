@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from portal.api.permissions import IsPartnerMember
 from portal.api.viewsets import TenantViewSet
+from tests.factories import UserFactory
 from tests.routes import GROUPS, ROUTES
 from tests.routes.api_views import OUTSIDE_TENANT_VIEWSET
 from tests.routes.cases import (
@@ -191,7 +192,7 @@ def test_route_keeps_tenants_apart(name, status, tenants):
     if isinstance(case, TenantObject | TenantCollection):
         owned = {_key(tenant): case.make(tenant) for tenant in tenants}
 
-    _anonymous_is_refused(name, case, owned)
+    _outsiders_are_refused(name, case, owned)
     before = snapshot()
     for caller in everyone:
         where = (name, status, str(caller))
@@ -216,16 +217,27 @@ def _path(case, obj=None) -> str:
     return case.path.format(id=obj.pk) if obj is not None else case.path
 
 
-def _anonymous_is_refused(name, case, owned) -> None:
-    client = Client()
+def _outsiders_are_refused(name, case, owned) -> None:
+    """Anonymous visitors, and a user who belongs to no organisation (token and cookie)."""
+    loner = UserFactory(email="loner@nowhere.example")
+    outsiders = {
+        "anonymous": (Client(), "401" if _is_api(case.path) else "login redirect"),
+        "no organisation/token": (token_client(loner), None),
+        "no organisation/cookie": (cookie_client(loner), None),
+    }
     obj = next(iter(owned.values()), None)
     url = _path(case, obj) if obj is not None else case.path.format(id=NO_SUCH_ID)
     before = snapshot()
-    for method in case.methods:
-        outcome = _outcome(_call(client, method, url, getattr(case, "data", {}).get(method)))
-        expected = "401" if _is_api(url) else "login redirect"
-        assert outcome == expected, (name, "anonymous", method, outcome)
-    _unchanged(before, (name, "anonymous"))
+    for label, (client, expected) in outsiders.items():
+        for method in case.methods:
+            response = _call(client, method, url, getattr(case, "data", {}).get(method))
+            wanted = expected or str(getattr(case, "without_organisation", 403))
+            if method != "get" and wanted == "200":
+                continue  # such a route's writes are its members' (checked with them)
+            assert _outcome(response) == wanted, (name, label, method, _outcome(response))
+            if obj is not None:
+                assert str(obj.pk) not in _body(response), (name, label, method)
+    _unchanged(before, (name, "outsiders"))
 
 
 def _staff_only(case, caller, where) -> None:

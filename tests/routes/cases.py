@@ -10,6 +10,9 @@ to an independent statement of the rules:
   agreement's routes also serve pending organisations, ``/api/v1/me`` every status);
 - ``data``: per method, the body the owner's allowed call sends (default: empty).
 
+Anonymous callers get 401 (API) or the login page, and a logged-in user of no organisation
+gets ``without_organisation`` (403).
+
 A member whose role or organisation status is not allowed is refused: 403, or for a
 reseller-space page of a pending organisation the redirect to its agreement. Refused calls
 and reads change nothing in the database (checked with a digest of every table).
@@ -39,6 +42,9 @@ class _MemberRoute:
     roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
     statuses: frozenset[str] = ACTIVE_ONLY
     data: Mapping[str, dict] = field(default_factory=dict)
+    #: What a logged-in user who belongs to no organisation gets (``/api/v1/me`` answers
+    #: them, with no organisation).
+    without_organisation: int = 403
 
     def allows(self, method: str, *, role: str, status: str) -> bool:
         return status in self.statuses and role in self.roles.get(method, ALL)

@@ -100,9 +100,9 @@ def callers(tenants) -> list[Caller]:
 
 
 def supply(reseller, distributor) -> None:
-    """Two-tier distribution: the distributor may read the reseller's distributor-visible
-    rows (none of today's routes serve such rows; a route that does needs a case saying
-    what the distributor may read)."""
+    """Two-tier distribution, so that the tenants are related as in production. No route
+    serves distributor-visible rows yet; the first that does needs a case kind saying what
+    the distributor may read (TenantObject expects a 404 from every other tenant)."""
     with observe():
         Organisation.objects.filter(pk=reseller.organisation.pk).update(
             distributor=distributor.organisation
@@ -128,8 +128,14 @@ INVITATION_EMAIL = "invitation email"
 AGREEMENT_SIGNATORY = "agreement signatory"
 APPLICATION = "application"
 TRAINING = "training record"
-MARKER_KINDS = (LEGAL_NAME, MEMBER_EMAIL, INVITATION_EMAIL, AGREEMENT_SIGNATORY, APPLICATION)
-MARKER_KINDS += (TRAINING,)
+MARKER_KINDS = (
+    LEGAL_NAME,
+    MEMBER_EMAIL,
+    INVITATION_EMAIL,
+    AGREEMENT_SIGNATORY,
+    APPLICATION,
+    TRAINING,
+)
 
 
 def public_profile(tenant) -> PartnerProfile:
