@@ -391,7 +391,7 @@ def test_account_routes_show_only_the_callers_own_account(tenants):
         ("alice/token", token_client(alice.admin)),
     ]
     for _, client in viewers:
-        client.raise_request_exception = False  # a server error is counted below
+        client.raise_request_exception = False  # server errors are collected below
     urls = _parameterless(("accounts/", "_allauth/"))
     assert len(urls) > 20  # the walk found allauth's routes
     before = snapshot()
@@ -415,9 +415,7 @@ def test_account_routes_show_only_the_callers_own_account(tenants):
             assert leaked == [], (url, label, leaked)
     # Reading them may touch the caller's own session (allauth keeps flow state there).
     assert [t for t in changed(before, snapshot()) if t != "django_session"] == []
-    # allauth's phone endpoint answers 500 (the portal has no phone numbers); issue 6 §8
-    # switches the unused endpoints off, after which this set is empty.
-    assert server_errors <= {"/_allauth/app/v1/account/phone"}, server_errors
+    assert server_errors == set()
 
 
 @pytest.mark.django_db
