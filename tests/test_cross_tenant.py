@@ -8,7 +8,7 @@ a new route cannot ship without saying how it keeps tenants apart. Then:
   tenants, through both the session token (API clients) and the session cookie (browsers),
   with the organisations active, pending and suspended; each caller gets what the route's
   declared rules give it (tests/routes/cases.py), and never another tenant's object or
-  identifiers;
+  identifiers; anonymous visitors and users of no organisation are refused;
 - every request except the owner's own allowed writes leaves the database unchanged,
   compared by a digest of every row of every table; the owner's writes change no other
   tenant's rows;
