@@ -30,12 +30,11 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.views.static import serve
 
 from portal.api.permissions import IsPartnerMember
 from portal.api.viewsets import TenantViewSet
 from tests.factories import UserFactory
-from tests.routes import DEVELOPMENT_ONLY, GROUPS, ROUTES
+from tests.routes import GROUPS, ROUTES
 from tests.routes.api_views import OUTSIDE_TENANT_VIEWSET
 from tests.routes.cases import (
     ACTIVE,
@@ -79,21 +78,8 @@ def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str
 
 
 def all_routes() -> dict[str, str]:
-    """Every route of the URL configuration: {name (or the route if unnamed): route},
-    without Django's DEBUG-only file serving (see _development_only)."""
-    return {
-        name: route
-        for route, name, pattern in _walk(get_resolver().url_patterns)
-        if not _development_only(route, pattern)
-    }
-
-
-def _development_only(route: str, pattern) -> bool:
-    if not route.startswith(tuple(DEVELOPMENT_ONLY)):
-        return False
-    # Only Django's own file serving may hide there: anything else must be declared.
-    assert pattern.callback is serve, f"{route} is not django.views.static.serve"
-    return True
+    """Every route of the URL configuration: {name (or the route if unnamed): route}."""
+    return {name: route for route, name, _ in _walk(get_resolver().url_patterns)}
 
 
 def _grouped(route: str) -> bool:

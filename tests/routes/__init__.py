@@ -14,6 +14,5 @@ ROUTES: dict[str, object] = {
 }
 
 GROUPS = site.GROUPS
-DEVELOPMENT_ONLY = site.DEVELOPMENT_ONLY
 
-__all__ = ["DEVELOPMENT_ONLY", "GROUPS", "ROUTES", "cases"]
+__all__ = ["GROUPS", "ROUTES", "cases"]

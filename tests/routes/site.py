@@ -25,12 +25,3 @@ GROUPS: dict[str, ProvenElsewhere] = {
         proven_by="tests/test_cross_tenant.py::test_account_routes_show_only_the_callers_own_account",
     ),
 }
-
-#: Routes that exist only when the URL configuration was imported with DEBUG on (the test
-#: run may or may not see them, depending on which test module first imports it): Django's
-#: development file serving, ``django.views.static.serve``. Never in production. Issue 6
-#: §7 removes the MEDIA_ROOT one (private files get no URL, in development either); then
-#: this entry can go.
-DEVELOPMENT_ONLY: dict[str, str] = {
-    "media/": "Django's development file serving of MEDIA_ROOT (DEBUG only)",
-}
