@@ -30,12 +30,19 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from portal.api.permissions import IsPartnerMember
 from portal.api.viewsets import TenantViewSet
 from tests.factories import UserFactory
 from tests.routes import GROUPS, ROUTES
-from tests.routes.api_views import OUTSIDE_TENANT_VIEWSET
+from tests.routes.api_views import (
+    AUTHENTICATED,
+    MEMBER,
+    OUTSIDE_TENANT_VIEWSET,
+    PUBLIC,
+    STAFF,
+)
 from tests.routes.cases import (
     ACTIVE,
     PENDING,
@@ -476,16 +483,24 @@ def test_every_api_view_is_a_tenant_viewset_or_says_why_not():
     assert stale == [], f"tests/routes/api_views.py lists views that are not served: {stale}"
 
 
+_CHECKS = {
+    MEMBER: lambda p: isinstance(p, IsPartnerMember),
+    STAFF: lambda p: bool(getattr(p, "required_permission", None)),  # StaffPermission(...)
+    AUTHENTICATED: lambda p: isinstance(p, IsAuthenticated),
+    PUBLIC: lambda p: isinstance(p, AllowAny),
+}
+
+
 def test_each_api_view_checks_the_permission_it_declares():
     # Resolved in the test, not at collection: the URL configuration must be imported
     # with the test settings (DEBUG off), as every other test sees it.
     wrong = []
     for name, cls in sorted(_api_views().items()):
         if issubclass(cls, TenantViewSet):
-            expected = IsPartnerMember
+            kind = MEMBER
         else:
-            expected, reason = OUTSIDE_TENANT_VIEWSET[_dotted(cls)]
+            kind, reason = OUTSIDE_TENANT_VIEWSET[_dotted(cls)]
             assert reason, name
-        if not any(isinstance(p, expected) for p in cls().get_permissions()):
-            wrong.append((name, expected.__name__))
+        if not any(_CHECKS[kind](p) for p in cls().get_permissions()):
+            wrong.append((name, kind))
     assert wrong == [], f"views without the permission they must check: {wrong}"

@@ -11,7 +11,9 @@ def _agreement(tenant):
 
 def _reply_link(tenant) -> dict:
     application = PartnerApplicationFactory(
-        status=PartnerApplication.Status.INFO_REQUESTED, info_request="Which regions?"
+        status=PartnerApplication.Status.INFO_REQUESTED,
+        info_request="Which regions?",
+        reply_nonce=tenant.organisation.pk.hex,  # any value: the link carries it
     )
     return {"token": reply_token(application)}
 
