@@ -26,3 +26,43 @@ def events(action: str | None = None) -> list[AuditEvent]:
         if action is not None:
             queryset = queryset.filter(action=action)
         return list(queryset.order_by("-at", "-id"))
+
+
+def admin_form_data(response) -> dict:
+    """The POST body an admin change page would send unchanged: its form's and its
+    inlines' current values (then a test changes what a person would)."""
+    from django import forms
+    from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+
+    data: dict = {}
+
+    def add(form) -> None:
+        for name, field in form.fields.items():
+            key = form.add_prefix(name)
+            value = form[name].value()
+            widget = field.widget
+            if isinstance(widget, RelatedFieldWidgetWrapper):
+                widget = widget.widget
+            if isinstance(widget, forms.MultiWidget):
+                parts = value if isinstance(value, list) else widget.decompress(value)
+                for i, part in enumerate(parts):
+                    data[f"{key}_{i}"] = "" if part is None else part
+            elif isinstance(widget, forms.CheckboxInput):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            elif isinstance(widget, forms.FileInput):
+                continue
+            else:
+                data[key] = "" if value is None else value
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        for form in formset.forms:
+            add(form)
+    return data
