@@ -36,7 +36,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(
         summary="The organisation's activity, newest first (administrators)",
-        responses={200: ActivitySerializer, **ERROR_RESPONSES(403)},
+        responses={200: ActivitySerializer, **ERROR_RESPONSES(403, 404)},  # 404: no such page
     ),
 )
 class ActivityViewSet(mixins.ListModelMixin, TenantViewSet):

@@ -38,7 +38,7 @@ from portal.models import AuditEvent
 from tests.factories import MembershipFactory, OrganisationFactory, PartnerTypeFactory, UserFactory
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
 from tests.partners.factories_team import InvitationFactory, member_of
-from tests.portal.audit_support import events, seen, staff_context
+from tests.portal.audit_support import acting_in, events, seen
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def test_submitting_an_application_is_recorded_with_the_address_and_the_public_f
         "contact_email": "ingrid@fjord.example",
         "expectations": "Resell.",
     }
-    with staff_context("public:application"):
+    with acting_in("public:application"):
         application = application_submit(data=data, ip="198.51.100.7")
 
     event = only("application.submitted")
@@ -87,7 +87,7 @@ def test_submitting_an_application_is_recorded_with_the_address_and_the_public_f
 
 def test_requesting_information_and_the_reply_are_recorded(staff):
     application = PartnerApplicationFactory()
-    with staff_context():
+    with acting_in():
         application_request_info(application=application, actor=staff, message="Which region?")
         application_reply(application=application, reply="Bavaria.")
 
@@ -103,7 +103,7 @@ def test_requesting_information_and_the_reply_are_recorded(staff):
 
 def test_rejecting_is_recorded_with_the_reason(staff):
     application = PartnerApplicationFactory(company_name="Nope Ltd")
-    with staff_context():
+    with acting_in():
         application_reject(application=application, actor=staff, reason="Not a fit.")
 
     event = only("application.rejected")
@@ -115,7 +115,7 @@ def test_rejecting_is_recorded_with_the_reason(staff):
 
 def test_approving_is_recorded_for_the_new_organisation(staff):
     application = PartnerApplicationFactory(company_name="Fjord Systems AS")
-    with staff_context():
+    with acting_in():
         organisation = application_approve(application=application, actor=staff)
 
     approved = only("application.approved")
@@ -138,7 +138,7 @@ def test_a_failing_approval_leaves_no_event_and_no_change(staff):
     taken = MembershipFactory().user.email
     application = PartnerApplicationFactory(contact_email=taken)
 
-    with pytest.raises(DomainError), staff_context():
+    with pytest.raises(DomainError), acting_in():
         application_approve(application=application, actor=staff)
 
     assert events() == []
@@ -183,10 +183,10 @@ def test_rendering_is_recorded_under_the_tasks_name(pending):
 
 def test_failed_rendering_and_the_retry_are_recorded(pending, staff):
     organisation, _, agreement = pending
-    with staff_context("task:partners.render_agreement_documents"):
+    with acting_in("task:partners.render_agreement_documents"):
         agreement_mark_failed(agreement_id=agreement.pk)
         agreement_mark_failed(agreement_id=agreement.pk)  # already failed: nothing new
-    with staff_context():
+    with acting_in():
         agreement.refresh_from_db()
         agreement_retry_documents(agreement=agreement)
 
@@ -200,7 +200,7 @@ def test_failed_rendering_and_the_retry_are_recorded(pending, staff):
 def test_signing_is_recorded_with_the_address_and_opens_the_space(pending):
     organisation, admin, agreement = pending
     Agreement.objects.filter(pk=agreement.pk).update(pdf_status=Agreement.PdfStatus.READY)
-    with staff_context(tenant=organisation):
+    with acting_in(tenant=organisation):
         agreement_accept(agreement=agreement, actor=admin.user, ip="203.0.113.9", name="Ada")
 
     signed = only("agreement.accepted")
@@ -218,7 +218,7 @@ def test_signing_is_recorded_with_the_address_and_opens_the_space(pending):
 
 def test_inviting_and_replacing_and_revoking_are_recorded(tenants):
     alice = tenants.alice
-    with staff_context(tenant=alice.organisation):
+    with acting_in(tenant=alice.organisation):
         first = invitation_create(
             organisation=alice.organisation,
             email="new@x.example",
@@ -267,7 +267,7 @@ def test_accepting_an_invitation_is_recorded_as_the_new_member(tenants):
 def test_a_role_change_is_recorded_with_before_and_after(tenants):
     alice = tenants.alice
     member = member_of(alice, role="sales")
-    with staff_context(tenant=alice.organisation):
+    with acting_in(tenant=alice.organisation):
         membership_change_role(membership=member, role="admin", actor=alice.admin)
         membership_change_role(membership=member, role="admin", actor=alice.admin)  # no change
 
@@ -280,7 +280,7 @@ def test_a_role_change_is_recorded_with_before_and_after(tenants):
 
 def test_a_refused_role_change_leaves_no_event(tenants):
     alice = tenants.alice
-    with pytest.raises(Conflict), staff_context(tenant=alice.organisation):
+    with pytest.raises(Conflict), acting_in(tenant=alice.organisation):
         membership_change_role(membership=alice.membership, role="sales", actor=alice.admin)
     assert events() == []
 
@@ -288,7 +288,7 @@ def test_a_refused_role_change_leaves_no_event(tenants):
 def test_removing_a_member_is_recorded_before_the_row_goes(tenants):
     alice = tenants.alice
     member = member_of(alice, role="finance")
-    with staff_context(tenant=alice.organisation):
+    with acting_in(tenant=alice.organisation):
         membership_remove(membership=member, actor=alice.admin)
 
     event = only("membership.removed")
@@ -302,7 +302,7 @@ def test_removing_a_member_is_recorded_before_the_row_goes(tenants):
 
 def test_profile_changes_record_only_the_changed_fields(tenants):
     alice = tenants.alice
-    with staff_context(tenant=alice.organisation):
+    with acting_in(tenant=alice.organisation):
         profile_update(
             organisation=alice.organisation,
             actor=alice.admin,
@@ -326,7 +326,7 @@ def test_profile_changes_record_only_the_changed_fields(tenants):
 
 
 def test_a_refused_profile_change_leaves_no_event(tenants):
-    with pytest.raises(DomainError), staff_context(tenant=tenants.alice.organisation):
+    with pytest.raises(DomainError), acting_in(tenant=tenants.alice.organisation):
         profile_update(
             organisation=tenants.alice.organisation,
             actor=tenants.alice.admin,
@@ -340,7 +340,7 @@ def test_a_refused_profile_change_leaves_no_event(tenants):
 
 def test_training_and_certifications_are_recorded_and_corrections_show_what_changed(tenants, staff):
     alice = tenants.alice
-    with staff_context():
+    with acting_in():
         training = sales_training_record(
             actor=staff,
             organisation=alice.organisation,

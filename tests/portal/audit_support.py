@@ -11,7 +11,7 @@ def seen():
     return system_context("test")
 
 
-def staff_context(label: str = "staff:test", *, tenant=None):
+def acting_in(label: str = "staff:test", *, tenant=None):
     """The context a service runs in: a tenant's (its own admin acting) or a named system
     one (the channel team, a task, the public form)."""
     if tenant is not None:
