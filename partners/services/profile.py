@@ -148,7 +148,9 @@ def profile_update(
                         "Locator profile created"
                         if created
                         else "Locator profile changed: "
-                        + ", ".join(_LABELS.get(k, "The logo")[4:] for k in changed)
+                        + ", ".join(
+                            _LABELS.get(k, "The logo").removeprefix("The ") for k in changed
+                        )
                     ),
                 )
 
