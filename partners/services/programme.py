@@ -145,8 +145,12 @@ def programme_load(*, code: str, make_default: bool | None = None) -> Programme:
             organisation=None,
             before=before,
             after=after,
-            summary=f"Programme {programme.name} loaded from its fixture: "
-            f"{len(changed)} rule{'' if len(changed) == 1 else 's'} changed",
+            summary=(
+                f"Programme {programme.name} created from its fixture"
+                if not before
+                else f"Programme {programme.name} loaded from its fixture: "
+                f"{len(changed)} rule{'' if len(changed) == 1 else 's'} changed"
+            ),
         )
     return programme
 

@@ -44,7 +44,12 @@ class AuditEventAdmin(admin.ModelAdmin):
     refuses UPDATE and DELETE in the database)."""
 
     list_display = ["at", "action", "summary", "actor_label", "organisation", "object_link", "ip"]
-    list_filter = [ActorKindFilter, "action", "content_type", ("at", admin.DateFieldListFilter)]
+    list_filter = [
+        ActorKindFilter,
+        "action",
+        ("content_type", admin.RelatedOnlyFieldListFilter),  # the kinds that have events
+        ("at", admin.DateFieldListFilter),
+    ]
     search_fields = [
         "summary",
         "action",
