@@ -3,11 +3,11 @@
 Who and from where:
 
 * ``actor`` is passed by every service (the person who acted). When a service acts for
-  the platform (``actor=None``: a task, a command, the public application form) the
-  event names the database context instead (``task:partners.render_agreement_documents``,
-  ``command:load_programme``, ``public:application``), or, inside a request, the person
-  whose request it was (the staff member whose approval invited an organisation's
-  first admin).
+  the platform (``actor=None``) the event names, in this order: the Celery task running
+  it (``task:partners.render_agreement_documents``, whatever tenant context the task
+  runs in); the person whose request it is (the staff member whose approval invited an
+  organisation's first admin); else the named database context (``command:load_programme``,
+  ``public:application``).
 * ``ip``: the services that already take the client IP (application submission, the
   agreement's signature) pass it; everywhere else it comes from the request being served,
   computed exactly as those callers compute it (DRF's ``get_ident`` with
@@ -110,10 +110,13 @@ def audit_record(
     state = _current.get()
     request = state.request if state is not None else None
 
+    job = _running_task_label()
     if not getattr(actor, "is_authenticated", False):
-        actor = _request_user(request)
+        actor = None if job else _request_user(request)
     if actor is not None:
         actor_label = actor.email
+    elif job:
+        actor_label = job
     else:
         ctx = current_context()
         actor_label = ctx.label.removeprefix("system:") if ctx is not None else "system"
@@ -184,6 +187,14 @@ def jsonable(value: Any) -> Any:
     if hasattr(value, "code"):  # django-countries' Country
         return value.code
     return str(value)
+
+
+def _running_task_label() -> str:
+    """``task:<name>`` while a Celery task runs (in a worker, or eagerly in-process)."""
+    from celery import current_task
+
+    task = current_task._get_current_object() if current_task else None
+    return f"task:{task.name}" if task is not None else ""
 
 
 def _request_user(request):

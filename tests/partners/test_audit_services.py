@@ -165,9 +165,13 @@ def pending(settings, tmp_path):
     return organisation, admin, agreement
 
 
+def _task_kwargs(agreement) -> dict:
+    return {"organisation_id": str(agreement.organisation_id), "agreement_id": str(agreement.pk)}
+
+
 def test_rendering_is_recorded_under_the_tasks_name(pending):
     organisation, _, agreement = pending
-    render_agreement_documents.apply(kwargs={"agreement_id": str(agreement.pk)})
+    render_agreement_documents.apply(kwargs=_task_kwargs(agreement))
 
     event = only("agreement.documents_ready")
     assert event.actor is None
@@ -177,13 +181,13 @@ def test_rendering_is_recorded_under_the_tasks_name(pending):
     assert event.after["pdf_status"] == "ready"
     assert len(event.after["agreement_sha256"]) == 64
 
-    render_agreement_documents.apply(kwargs={"agreement_id": str(agreement.pk)})
+    render_agreement_documents.apply(kwargs=_task_kwargs(agreement))
     assert len(events("agreement.documents_ready")) == 1  # a redelivery changes nothing
 
 
 def test_failed_rendering_and_the_retry_are_recorded(pending, staff):
     organisation, _, agreement = pending
-    with acting_in("task:partners.render_agreement_documents"):
+    with acting_in(tenant=organisation):  # as the rendering task runs
         agreement_mark_failed(agreement_id=agreement.pk)
         agreement_mark_failed(agreement_id=agreement.pk)  # already failed: nothing new
     with acting_in():
@@ -396,4 +400,4 @@ def test_loading_a_programme_records_the_rules_that_changed():
     key = "type.reseller.tier.3.min_pes"
     assert loaded.before == {key: old + 5}
     assert loaded.after == {key: old}
-    assert loaded.actor_label == "test"
+    assert loaded.actor_label == "test:observer"

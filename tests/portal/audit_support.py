@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from portal.models import AuditEvent
 from portal.tenancy.context import system_context, tenant_context
+from tests.tenancy_support import observer
 
 
 def seen():
-    """Read (and write) across tenants, as the platform does."""
-    return system_context("test")
+    """Read (and write) across tenants, as a test observes (label ``test:observer``)."""
+    return observer()
 
 
 def acting_in(label: str = "staff:test", *, tenant=None):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _record(organisation, *, action="test.changed", summary="changed") -> AuditEvent:
-    with system_context("test"):
+    with seen():
         return audit_record(
             actor=None,
             action=action,
@@ -51,7 +51,7 @@ def test_the_database_refuses_to_change_or_delete_an_event(tenants):
         lambda: AuditEvent.objects.filter(pk=event.pk).update(summary="rewritten"),
         lambda: AuditEvent.objects.filter(pk=event.pk).delete(),
     ):
-        with pytest.raises(DatabaseError, match="append-only"), system_context("test"):
+        with pytest.raises(DatabaseError, match="append-only"), seen():
             attempt()
     # And as the connecting role itself, in plain SQL
     for sql in (
@@ -73,7 +73,7 @@ def test_each_tenant_reads_its_own_events_and_only_the_platform_reads_the_rest(t
     alice, bob = tenants.alice, tenants.bob
     _record(alice.organisation, summary="alice's")
     _record(bob.organisation, summary="bob's")
-    with system_context("test"):
+    with system_context("public:application"):
         audit_record(
             actor=None,
             action="application.submitted",
@@ -86,7 +86,7 @@ def test_each_tenant_reads_its_own_events_and_only_the_platform_reads_the_rest(t
         assert [e.summary for e in AuditEvent.objects.all()] == ["alice's"]
     with public_context():
         assert AuditEvent.objects.count() == 0
-    with system_context("test"):
+    with system_context("staff:1"):
         assert AuditEvent.objects.count() == 3
 
     # A tenant cannot write an event into another tenant's trail either.
@@ -121,8 +121,8 @@ def test_only_changed_fields_are_kept_and_secrets_never():
     assert (before, after) == ({"role": "sales"}, {"role": "admin"})
 
 
-def test_a_job_is_named_by_its_context(tenants):
-    with system_context("task:partners.render_agreement_documents"):
+def test_a_command_is_named_by_its_context(tenants):
+    with system_context("command:load_programme"):
         event = audit_record(
             actor=None,
             action="test.changed",
@@ -131,7 +131,7 @@ def test_a_job_is_named_by_its_context(tenants):
             summary="by a job",
         )
     assert event.actor is None
-    assert event.actor_label == "task:partners.render_agreement_documents"
+    assert event.actor_label == "command:load_programme"
 
 
 # --- who and from where, through requests -------------------------------------------------

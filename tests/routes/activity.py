@@ -1,16 +1,16 @@
 """Activity: the organisation's audit trail, for its administrators (page and API)."""
 
 from portal.audit.services import audit_record
-from portal.tenancy.context import system_context
 from tests.partners.factories_team import member_of
 from tests.routes.cases import OwnData, TenantCollection
+from tests.tenancy_support import observer
 
 
 def _audited_member(tenant):
     """A member whose role change was recorded: the event's object is the member, so the
     list shows that member's id (events themselves expose no id)."""
     member = member_of(tenant)
-    with system_context("test"):
+    with observer():
         audit_record(
             actor=None,
             action="membership.role_changed",
@@ -26,7 +26,7 @@ def _audited_member(tenant):
 def _event_naming_the_organisation(tenant):
     """Every tenant's trail names its organisation: a leak would show another's name."""
     organisation = tenant.organisation
-    with system_context("test"):
+    with observer():
         audit_record(
             actor=None,
             action="organisation.activated",
