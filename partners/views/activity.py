@@ -1,22 +1,20 @@
 """Pages: the organisation's activity (its audit trail), for its administrators."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
 
 from partners import roles
 from portal.audit.selectors import activity_for_organisation, actor_for_partner
+from portal.pagination import page_of
 from portal.tenancy.access import member_required
-
-ACTIVITY_PAGE_SIZE = 25
 
 
 @member_required(roles=roles.VIEW_ACTIVITY)
 @require_safe
 def activity(request):
     events = activity_for_organisation(organisation=request.caller.organisation)
-    page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, events)
     return render(
         request,
         "partners/activity/activity.html",
