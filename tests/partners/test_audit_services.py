@@ -47,7 +47,8 @@ DESCRIPTION = " ".join(["We resell and operate virtualization for hosting compan
 
 @pytest.fixture
 def staff():
-    return UserFactory(is_staff=True, email="reviewer@vendor.example")
+    # A superuser: whatever named permissions the staff actions come to require.
+    return UserFactory(is_staff=True, is_superuser=True, email="reviewer@vendor.example")
 
 
 def only(action: str) -> AuditEvent:

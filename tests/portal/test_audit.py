@@ -183,6 +183,9 @@ def test_a_platform_action_inside_a_staff_request_names_the_staff_member(staff_b
     assert invited.actor == staff  # the first admin's invitation: invited_by is None
     assert invited.ip == "127.0.0.1"
     assert {e.actor for e in events()} == {staff}
+    # The application's own admin page shows its trail (beside its own template's tools).
+    page = client.get(f"/admin/partners/partnerapplication/{application.pk}/change/")
+    assert f"Application from {application.company_name} approved" in page.content.decode()
 
 
 # --- the admin ----------------------------------------------------------------------------
