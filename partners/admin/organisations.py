@@ -174,7 +174,11 @@ class OrganisationAdmin(
         )
 
     def save_related(self, request, form, formsets, change):
-        pass  # the inlines are read-only and the form has no many-to-many field
+        # The inlines are read-only and the form has no many-to-many field: nothing to
+        # save. The admin's change message still reads what each formset saved (a
+        # superuser, who may view the inlines, got a 500 without this).
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 # --- members ------------------------------------------------------------------------------
@@ -258,7 +262,7 @@ class InvitationAdmin(AuditTrailMixin, ServiceModelAdmin):
         return ["organisation", "email", "role"] + ([] if obj is None else self._shown)
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["organisation", "email", "role", *self._shown]
+        return [] if obj is None else ["organisation", "email", "role", *self._shown, "audit_trail"]
 
     def has_change_permission(self, request, obj=None):
         return False  # revoke instead
