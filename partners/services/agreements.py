@@ -78,7 +78,7 @@ def agreement_retry_documents(*, agreement: Agreement, actor) -> bool:
     ).update(pdf_status=Agreement.PdfStatus.PENDING)
     if updated:
         audit_record(
-            actor=None,  # the staff member whose request it is (portal.audit.services)
+            actor=actor,
             action="agreement.documents_requested",
             obj=agreement,
             organisation=agreement.organisation_id,

@@ -127,7 +127,9 @@ class AuditTrailMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
+        # An admin that lists its read-only fields itself must name "audit_trail" there
+        # too; without it the trail is left out (a form field of that name would fail).
+        if obj is None or "audit_trail" not in self.get_readonly_fields(request, obj):
             return fieldsets
         cleaned = [
             (name, {**options, "fields": [f for f in options["fields"] if f != "audit_trail"]})

@@ -174,10 +174,10 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
-    if isinstance(value, models.Model):
-        return str(value.pk)
+    if isinstance(value, models.Model):  # as its id, whether given the object or the id
+        return jsonable(value.pk)
     if isinstance(value, models.QuerySet):  # a many-to-many field's cleaned value
-        return [str(pk) for pk in value.values_list("pk", flat=True)]
+        return [jsonable(pk) for pk in value.values_list("pk", flat=True)]
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

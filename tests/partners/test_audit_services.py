@@ -35,7 +35,13 @@ from partners.services.training import certification_record, sales_training_reco
 from partners.tasks import render_agreement_documents
 from portal.errors import Conflict, DomainError
 from portal.models import AuditEvent
-from tests.factories import MembershipFactory, OrganisationFactory, PartnerTypeFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnerTypeFactory,
+    TierFactory,
+    UserFactory,
+)
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
 from tests.partners.factories_team import InvitationFactory, member_of
 from tests.portal.audit_support import acting_in, events, seen
@@ -193,12 +199,13 @@ def test_failed_rendering_and_the_retry_are_recorded(pending, staff):
         agreement_mark_failed(agreement_id=agreement.pk)  # already failed: nothing new
     with acting_in():
         agreement.refresh_from_db()
-        agreement_retry_documents(agreement=agreement)
+        agreement_retry_documents(agreement=agreement, actor=staff)
 
     failed = only("agreement.documents_failed")
     assert failed.after == {"pdf_status": "failed"}
     assert failed.organisation_id == organisation.pk
     retried = only("agreement.documents_requested")
+    assert retried.actor == staff
     assert (retried.before, retried.after) == ({"pdf_status": "failed"}, {"pdf_status": "pending"})
 
 
@@ -402,3 +409,26 @@ def test_loading_a_programme_records_the_rules_that_changed():
     assert loaded.before == {key: old + 5}
     assert loaded.after == {key: old}
     assert loaded.actor_label == "test:observer"
+
+
+# --- organisations (the channel team's edits) ---------------------------------------------
+
+
+def test_an_organisation_edit_records_the_changed_fields_and_says_what_changed(tenants, staff):
+    from partners.services.organisations import organisation_update
+
+    alice = tenants.alice.organisation
+    tier_2 = TierFactory(partner_type=alice.partner_type, level=2)
+    with acting_in():
+        organisation_update(
+            organisation=alice,
+            changes={"tier": tier_2, "status": "suspended", "name": alice.name},
+            actor=staff,
+        )
+
+    event = only("organisation.changed")
+    assert event.actor == staff
+    assert event.organisation_id == alice.pk
+    assert event.before == {"tier": alice.tier_id, "status": "active"}
+    assert event.after == {"tier": tier_2.pk, "status": "suspended"}
+    assert "status changed from Active to Suspended" in event.summary
