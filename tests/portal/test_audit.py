@@ -356,3 +356,21 @@ def test_every_audited_admin_page_shows_its_trail(tenants, staff_browser):
         page = client.get(url)
         assert page.status_code == 200, url
         assert "Audit trail" in page.content.decode(), url
+
+
+def test_every_channel_team_group_reads_the_trail_and_none_changes_it(tenants):
+    from django.contrib.auth.models import Group
+
+    from portal.staff_groups import staff_groups_sync
+
+    staff_groups_sync()  # as migrate and seed_demo leave them (a flushed test database has none)
+    event = _record(tenants.alice.organisation, summary="alice's change")
+    for name in ("Channel reviewer", "Channel finance", "Programme manager"):
+        person = UserFactory(is_staff=True)
+        person.groups.add(Group.objects.get(name=name))
+        client = Client()
+        client.force_login(person)
+        assert client.get("/admin/portal/auditevent/").status_code == 200, name
+        changed = client.post(f"/admin/portal/auditevent/{event.pk}/change/", {"summary": "x"})
+        assert changed.status_code == 403, name
+    assert [e.summary for e in events()] == ["alice's change"]
