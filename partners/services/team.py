@@ -196,6 +196,14 @@ def invitation_send(*, invitation_id: str, organisation_id: str, base_url: str) 
         token = secrets.token_urlsafe(32)
         invitation.token_hash = token_hash(token)
         invitation.save(update_fields=["token_hash"])
+        audit_record(  # the token itself (and its hash) never reach the trail
+            actor=None,  # the sending task, named by the trail
+            action="invitation.sent",
+            obj=invitation,
+            organisation=invitation.organisation_id,
+            after={"emailed_to": invitation.email},
+            summary=f"Invitation link emailed to {invitation.email}",
+        )
         invited_by = invitation.invited_by
         send_templated(
             to=[invitation.email],

@@ -31,7 +31,7 @@ def sync_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0003_auditevent"),
+        ("portal", "0004_auditevent"),
         ("partners", "0005_staff_groups"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
