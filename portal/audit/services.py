@@ -37,8 +37,11 @@ from portal.models import AuditEvent
 from portal.tenancy.context import current_context
 
 #: Keys never written to before/after, whatever a caller passes: a secret in an
-#: append-only table could never be taken back out.
-SECRET_KEY_PATTERN = re.compile(r"password|token|secret|nonce|otp|recovery|api_?key", re.I)
+#: append-only table could never be taken back out. (A word of the key, so that, say,
+#: ``footprint`` is kept.)
+SECRET_KEY_PATTERN = re.compile(
+    r"(?:^|_)(?:password|token|secret|nonce|t?otp|recovery|api_?key)", re.IGNORECASE
+)
 
 
 @dataclass

@@ -116,10 +116,10 @@ def test_an_event_is_only_written_inside_the_transaction_of_its_change(tenants_c
 
 def test_only_changed_fields_are_kept_and_secrets_never():
     before, after = audit_changes(
-        {"role": "sales", "city": "Berlin", "password": "old"},
-        {"role": "admin", "city": "Berlin", "token_hash": "abc", "api_key": "k", "otp": "1"},
+        {"role": "sales", "city": "Berlin", "password": "old", "footprint": "s"},
+        {"role": "admin", "city": "Berlin", "token_hash": "abc", "reply_nonce": "n", "otp": "1"},
     )
-    assert (before, after) == ({"role": "sales"}, {"role": "admin"})
+    assert (before, after) == ({"role": "sales", "footprint": "s"}, {"role": "admin"})
 
 
 def test_a_command_is_named_by_its_context(tenants):
