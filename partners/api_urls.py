@@ -1,6 +1,6 @@
 """The partners app's API routes; each area keeps its own list in partners/api/<area>.py."""
 
-from partners.api import applications, directory, me, team, training
+from partners.api import activity, applications, directory, me, team, training
 
 urlpatterns = [
     *me.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns = [
     *team.urlpatterns,
     *directory.urlpatterns,
     *training.urlpatterns,
+    *activity.urlpatterns,
 ]

@@ -24,3 +24,5 @@ VIEW_INVOICES = frozenset({ADMIN, FINANCE})
 REGISTER_DEALS = frozenset({ADMIN, SALES})
 #: Bind licences to customers, request trials and NFR licences.
 MANAGE_LICENCES = frozenset({ADMIN, SALES, TECHNICAL})
+#: Read the organisation's activity feed (its audit trail).
+VIEW_ACTIVITY = frozenset({ADMIN})

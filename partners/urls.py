@@ -4,7 +4,7 @@ lists in partners/views/<area>.py."""
 
 from django.urls import include, path
 
-from partners.views import agreement, applications, directory, profile, team, training
+from partners.views import activity, agreement, applications, directory, profile, team, training
 
 app_name = "partners"
 
@@ -13,6 +13,7 @@ space_urlpatterns = [
     *team.urlpatterns,
     *profile.urlpatterns,
     *training.urlpatterns,
+    *activity.urlpatterns,
 ]
 
 urlpatterns = [

@@ -4,11 +4,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit.admin import AuditEventAdmin, AuditTrailMixin
 from portal.models import OutboxTask, User
+
+__all__ = ["AuditEventAdmin", "OutboxTaskAdmin", "UserAdmin"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditTrailMixin, DjangoUserAdmin):
+    # Staff flags, groups and permissions granted here are recorded (AuditTrailMixin).
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active"]

@@ -1,8 +1,13 @@
-"""Accounts: people log in with their email address; there are no usernames."""
+"""Accounts (people log in with their email address; there are no usernames), the
+outbox and the audit trail."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+
+from portal.tenancy.models import TenantQuerySet
 
 
 class UserManager(BaseUserManager):
@@ -83,3 +88,61 @@ class OutboxTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name} ({'sent' if self.sent_at else 'waiting'})"
+
+
+class AuditEvent(models.Model):
+    """One state change, written by the service that made it, in the same transaction
+    (SPEC §3.13; portal.audit.services.audit_record). Append-only: a database trigger
+    refuses UPDATE and DELETE, and the admin offers neither.
+
+    Tenant data: the organisation it concerns sees it (row-level security); rows without
+    an organisation (an application before approval, programme rules) are the platform's,
+    visible to system contexts only.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        "portal.User",
+        # Evidence keeps its author: deactivate accounts rather than delete them.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The user's email when it happened, or the named job "
+        "(task:…, command:…, public:…) when no person acted.",
+    )
+    action = models.CharField(max_length=100, help_text="A dotted code: application.approved.")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        settings.TENANCY_ORGANISATION_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    before = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    summary = models.CharField(max_length=500)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+    tenancy_visible_to_distributor = False
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "-at", "-id"], name="audit_org_time"),
+            models.Index(fields=["content_type", "object_id", "-at"], name="audit_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.action} {self.object_repr}"

@@ -13,6 +13,7 @@ class _FormReader(HTMLParser):
         self.inside = False
         self.found = False
         self.data: dict[str, list[str]] = {}
+        self.multiple: set[str] = set()  # <select multiple>: sent as a list, maybe empty
         self._select: str | None = None
         self._textarea: str | None = None
         self._text: list[str] = []
@@ -36,6 +37,8 @@ class _FormReader(HTMLParser):
         elif tag == "select" and name:
             self._select = name
             self.data.setdefault(name, [])
+            if "multiple" in attrs:
+                self.multiple.add(name)
         elif tag == "option" and self._select and "selected" in attrs:
             self.data[self._select].append(attrs.get("value", ""))
         elif tag == "textarea" and name:
@@ -65,7 +68,9 @@ def admin_form(client, url: str, form_id: str) -> dict:
     reader.feed(response.content.decode())
     assert reader.found, f"no form #{form_id} on {url}"
     return {
-        name: values if len(values) > 1 else (values[0] if values else "")
+        name: values
+        if len(values) > 1 or name in reader.multiple
+        else (values[0] if values else "")
         for name, values in reader.data.items()
     }
 

@@ -26,6 +26,7 @@ from partners.services.applications import (
     application_reject,
     application_request_info,
 )
+from portal.audit.admin import AuditTrailMixin
 from portal.errors import DomainError
 from portal.service_admin import NoHistoryRevertMixin, has_staff_permission
 
@@ -58,7 +59,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(PartnerApplication)
-class PartnerApplicationAdmin(NoHistoryRevertMixin, SimpleHistoryAdmin):
+class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHistoryAdmin):
     list_display = [
         "company_name",
         "partner_type",

@@ -41,6 +41,7 @@ from partners.services.team import (
     membership_change_validate,
     membership_remove,
 )
+from portal.audit.admin import AuditTrailMixin
 from portal.errors import DomainError
 from portal.files import private_file_response
 from portal.service_admin import (
@@ -143,7 +144,9 @@ def _changes(data: dict) -> dict:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NoHistoryRevertMixin, ServiceModelAdmin, SimpleHistoryAdmin):
+class OrganisationAdmin(
+    AuditTrailMixin, NoHistoryRevertMixin, ServiceModelAdmin, SimpleHistoryAdmin
+):
     form = OrganisationForm
     list_display = ["name", "country", "partner_type", "tier", "status", "distributor", "joined_on"]
     list_filter = ["status", "partner_type__programme", "partner_type", "tier__level", "country"]
@@ -171,7 +174,11 @@ class OrganisationAdmin(NoHistoryRevertMixin, ServiceModelAdmin, SimpleHistoryAd
         )
 
     def save_related(self, request, form, formsets, change):
-        pass  # the inlines are read-only and the form has no many-to-many field
+        # The inlines are read-only and the form has no many-to-many field: nothing to
+        # save. The admin's change message still reads what each formset saved (a
+        # superuser, who may view the inlines, got a 500 without this).
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 # --- members ------------------------------------------------------------------------------
@@ -189,7 +196,7 @@ class MembershipForm(ServiceValidatedForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(NoHistoryRevertMixin, ServiceModelAdmin, SimpleHistoryAdmin):
+class MembershipAdmin(AuditTrailMixin, NoHistoryRevertMixin, ServiceModelAdmin, SimpleHistoryAdmin):
     form = MembershipForm
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role", "organisation__partner_type"]
@@ -225,7 +232,7 @@ class InvitationForm(ServiceValidatedForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ServiceModelAdmin):
+class InvitationAdmin(AuditTrailMixin, ServiceModelAdmin):
     """Adding one invites the person: ``invitation_create`` makes the token (only its hash
     is stored, and never shown) and emails the link. An invitation is not edited
     afterwards; it is revoked (the action) and, if need be, sent again."""
@@ -255,7 +262,7 @@ class InvitationAdmin(ServiceModelAdmin):
         return ["organisation", "email", "role"] + ([] if obj is None else self._shown)
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["organisation", "email", "role", *self._shown]
+        return [] if obj is None else ["organisation", "email", "role", *self._shown, "audit_trail"]
 
     def has_change_permission(self, request, obj=None):
         return False  # revoke instead
@@ -298,7 +305,7 @@ class InvitationAdmin(ServiceModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditTrailMixin, admin.ModelAdmin):
     actions = ["retry_documents"]
     list_display = [
         "organisation",
@@ -396,7 +403,7 @@ def _profile_data(data: dict) -> dict:
 
 
 @admin.register(PartnerProfile)
-class PartnerProfileAdmin(ServiceModelAdmin):
+class PartnerProfileAdmin(AuditTrailMixin, ServiceModelAdmin):
     form = PartnerProfileForm
     list_display = ["display_name", "organisation", "city", "country", "updated_at"]
     list_filter = ["country", "organisation__partner_type", "organisation__status"]

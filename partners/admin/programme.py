@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from partners.models import DiscountRule, EmbargoedTerritory, PartnerType, Programme, Tier
+from portal.audit.admin import AuditTrailMixin
 
 
 class PartnerTypeInline(admin.TabularInline):
@@ -29,7 +30,7 @@ class EmbargoedTerritoryInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "code",
@@ -94,7 +95,7 @@ class TierInline(admin.StackedInline):
 
 
 @admin.register(PartnerType)
-class PartnerTypeAdmin(admin.ModelAdmin):
+class PartnerTypeAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "code",
@@ -114,7 +115,7 @@ class PartnerTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):
+class TierAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "partner_type",
@@ -131,7 +132,7 @@ class TierAdmin(admin.ModelAdmin):
 
 
 @admin.register(DiscountRule)
-class DiscountRuleAdmin(admin.ModelAdmin):
+class DiscountRuleAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ["__str__", "programme", "partner_type", "tier_level", "engagement_model"]
     list_filter = ["programme", "partner_type", "engagement_model", "tier_level"]
     search_fields = ["partner_type__name", "programme__name"]
@@ -139,7 +140,7 @@ class DiscountRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmbargoedTerritory)
-class EmbargoedTerritoryAdmin(admin.ModelAdmin):
+class EmbargoedTerritoryAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ["__str__", "programme", "country", "region_code"]
     list_filter = ["programme", "country"]
     search_fields = ["region_name", "region_code"]

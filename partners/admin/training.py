@@ -19,6 +19,7 @@ from partners.services.training import (
     person_record_validate,
     sales_training_record,
 )
+from portal.audit.admin import AuditTrailMixin
 from portal.service_admin import ServiceValidatedForm, has_staff_permission
 
 _PERSON_HELP = "Leave blank to use the member's name and email."
@@ -125,7 +126,7 @@ class ExpiryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class _PersonRecordAdmin(admin.ModelAdmin):
+class _PersonRecordAdmin(AuditTrailMixin, admin.ModelAdmin):
     autocomplete_fields = ["organisation", "membership"]
     readonly_fields = ["recorded_by", "created_at"]
     list_select_related = ["organisation", "recorded_by"]

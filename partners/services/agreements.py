@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from partners import documents
 from partners.models import Agreement, Membership, Organisation
+from portal.audit.services import audit_record
 from portal.errors import Conflict, DomainError, Forbidden
 from portal.permissions import require_staff_permission
 from portal.tasks import send_templated_email
@@ -39,6 +40,7 @@ def agreement_render_documents(*, agreement_id: str) -> Agreement:
         )
         agreement.agreement_sha256 = hashlib.sha256(agreement_bytes).hexdigest()
         agreement.order_form_sha256 = hashlib.sha256(order_form_bytes).hexdigest()
+        before = {"pdf_status": agreement.pdf_status}
         agreement.pdf_status = Agreement.PdfStatus.READY
         agreement.save(
             update_fields=[
@@ -48,6 +50,19 @@ def agreement_render_documents(*, agreement_id: str) -> Agreement:
                 "order_form_sha256",
                 "pdf_status",
             ]
+        )
+        audit_record(
+            actor=None,  # the rendering task: named by its context
+            action="agreement.documents_ready",
+            obj=agreement,
+            organisation=agreement.organisation_id,
+            before=before,
+            after={
+                "pdf_status": agreement.pdf_status,
+                "agreement_sha256": agreement.agreement_sha256,
+                "order_form_sha256": agreement.order_form_sha256,
+            },
+            summary=f"Agreement v{agreement.version} and order form generated",
         )
     return agreement
 
@@ -61,6 +76,16 @@ def agreement_retry_documents(*, agreement: Agreement, actor) -> bool:
     updated = Agreement.objects.filter(
         pk=agreement.pk, pdf_status=Agreement.PdfStatus.FAILED
     ).update(pdf_status=Agreement.PdfStatus.PENDING)
+    if updated:
+        audit_record(
+            actor=actor,
+            action="agreement.documents_requested",
+            obj=agreement,
+            organisation=agreement.organisation_id,
+            before={"pdf_status": Agreement.PdfStatus.FAILED},
+            after={"pdf_status": Agreement.PdfStatus.PENDING},
+            summary=f"Agreement v{agreement.version}: documents to be generated again",
+        )
     if updated or agreement.pdf_status == Agreement.PdfStatus.PENDING:
         render_agreement_documents.delay_on_commit(
             organisation_id=str(agreement.organisation_id), agreement_id=str(agreement.pk)
@@ -69,9 +94,27 @@ def agreement_retry_documents(*, agreement: Agreement, actor) -> bool:
     return False
 
 
+@transaction.atomic
 def agreement_mark_failed(*, agreement_id: str) -> None:
-    Agreement.objects.filter(pk=agreement_id).exclude(pdf_status=Agreement.PdfStatus.READY).update(
-        pdf_status=Agreement.PdfStatus.FAILED
+    agreement = (
+        Agreement.objects.select_for_update()
+        .filter(pk=agreement_id)
+        .exclude(pdf_status__in=[Agreement.PdfStatus.READY, Agreement.PdfStatus.FAILED])
+        .first()
+    )
+    if agreement is None:
+        return
+    before = {"pdf_status": agreement.pdf_status}
+    agreement.pdf_status = Agreement.PdfStatus.FAILED
+    agreement.save(update_fields=["pdf_status"])
+    audit_record(
+        actor=None,  # the rendering task, out of retries
+        action="agreement.documents_failed",
+        obj=agreement,
+        organisation=agreement.organisation_id,
+        before=before,
+        after={"pdf_status": agreement.pdf_status},
+        summary=f"Agreement v{agreement.version}: the documents could not be generated",
     )
 
 
@@ -98,10 +141,35 @@ def agreement_accept(*, agreement: Agreement, actor, ip: str | None, name: str) 
     agreement.accepted_ip = ip
     agreement.accepted_name = name.strip()
     agreement.save(update_fields=["accepted_by", "accepted_at", "accepted_ip", "accepted_name"])
+    audit_record(
+        actor=actor,
+        action="agreement.accepted",
+        obj=agreement,
+        organisation=organisation,
+        after={
+            "accepted_by": actor.pk,
+            "accepted_at": agreement.accepted_at,
+            "accepted_name": agreement.accepted_name,
+            "accepted_ip": ip,
+        },
+        summary=f"Agreement v{agreement.version} signed by {agreement.accepted_name}",
+        ip=ip,
+    )
     if organisation.status == Organisation.Status.PENDING:
+        before = {"status": organisation.status, "joined_on": organisation.joined_on}
         organisation.status = Organisation.Status.ACTIVE
         organisation.joined_on = timezone.localdate()
         organisation.save(update_fields=["status", "joined_on"])
+        audit_record(
+            actor=actor,
+            action="organisation.activated",
+            obj=organisation,
+            organisation=organisation,
+            before=before,
+            after={"status": organisation.status, "joined_on": organisation.joined_on},
+            summary=f"{organisation.name} is active: the reseller space is open",
+            ip=ip,
+        )
     context = {
         "organisation": organisation.name,
         "version": agreement.version,

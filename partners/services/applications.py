@@ -27,6 +27,7 @@ from partners.models import (
     Programme,
 )
 from partners.selectors.programme import default_programme, is_embargoed
+from portal.audit.services import audit_record
 from portal.errors import Conflict, DomainError, NotFound
 from portal.mail import send_templated
 from portal.permissions import require_staff_permission
@@ -116,6 +117,21 @@ def application_submit(*, data: dict, ip: str | None = None) -> PartnerApplicati
         submitted_ip=ip,
         **{key: value for key, value in data.items() if key != "programme"},
     )
+    audit_record(
+        actor=None,
+        action="application.submitted",
+        obj=application,
+        organisation=None,
+        after={
+            "status": application.status,
+            "company_name": application.company_name,
+            "partner_type": application.partner_type.code,
+            "country": application.country,
+            "contact_email": application.contact_email,
+        },
+        summary=f"Application from {application.company_name} submitted",
+        ip=ip,
+    )
     _notify_applicant(application, "received", review_days=programme.application_review_days)
     _notify_channel_team(application, "New partner application")
     return application
@@ -183,11 +199,21 @@ def application_request_info(*, application, actor, message: str) -> PartnerAppl
     if not message.strip():
         raise DomainError("Say what information you need.", field="message")
     application = _lock_open(application)
+    before = {"status": application.status, "info_request": application.info_request}
     application.status = Status.INFO_REQUESTED
     application.info_request = message.strip()
     application.reply_nonce = secrets.token_hex(16)  # earlier rounds' links stop working
     application.decided_by = actor
     application.save(update_fields=["status", "info_request", "reply_nonce", "decided_by"])
+    audit_record(
+        actor=actor,
+        action="application.info_requested",
+        obj=application,
+        organisation=application.organisation_id,
+        before=before,
+        after={"status": application.status, "info_request": application.info_request},
+        summary=f"More information requested from {application.company_name}",
+    )
     send_application_reply_request.delay_on_commit(application_id=str(application.pk))
     return application
 
@@ -221,11 +247,21 @@ def application_reply(*, application, reply: str) -> PartnerApplication:
     application = PartnerApplication.objects.select_for_update().get(pk=application.pk)
     if application.status != Status.INFO_REQUESTED:
         raise Conflict("This application is not waiting for an answer.", code="not_waiting")
+    before = {"status": application.status, "applicant_reply": application.applicant_reply}
     application.status = Status.SUBMITTED
     application.applicant_reply = reply.strip()
     application.replied_at = timezone.now()
     application.reply_nonce = ""  # the link is used
     application.save(update_fields=["status", "applicant_reply", "replied_at", "reply_nonce"])
+    audit_record(
+        actor=None,  # the applicant, through the emailed link: no account yet
+        action="application.replied",
+        obj=application,
+        organisation=application.organisation_id,
+        before=before,
+        after={"status": application.status, "applicant_reply": application.applicant_reply},
+        summary=f"{application.company_name} answered the request for information",
+    )
     _notify_channel_team(application, "An applicant answered your question")
     return application
 
@@ -236,11 +272,21 @@ def application_reject(*, application, actor, reason: str) -> PartnerApplication
     if not reason.strip():
         raise DomainError("Give the applicant a reason.", field="reason")
     application = _lock_open(application)
+    before = {"status": application.status}
     application.status = Status.REJECTED
     application.rejection_reason = reason.strip()
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "rejection_reason", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="application.rejected",
+        obj=application,
+        organisation=application.organisation_id,
+        before=before,
+        after={"status": application.status, "rejection_reason": application.rejection_reason},
+        summary=f"Application from {application.company_name} rejected",
+    )
     _notify_applicant(application, "rejected", reason=application.rejection_reason)
     return application
 
@@ -279,11 +325,37 @@ def application_approve(*, application, actor) -> Organisation:
     agreement = Agreement.objects.create(
         organisation=organisation, version=application.programme.agreement_version
     )
+    before = {"status": application.status, "organisation": None}
     application.status = Status.APPROVED
     application.organisation = organisation
     application.decided_by = actor
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "organisation", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="application.approved",
+        obj=application,
+        organisation=organisation,
+        before=before,
+        after={"status": application.status, "organisation": organisation.pk},
+        summary=f"Application from {application.company_name} approved",
+    )
+    audit_record(
+        actor=actor,
+        action="organisation.created",
+        obj=organisation,
+        organisation=organisation,
+        after={
+            "name": organisation.name,
+            "country": organisation.country,
+            "partner_type": application.partner_type.code,
+            "tier": first_tier.level if first_tier else None,
+            "status": organisation.status,
+            "agreement_version": agreement.version,
+        },
+        summary=f"{organisation.name} created as a {application.partner_type.name}, "
+        "pending its agreement",
+    )
 
     render_agreement_documents.delay_on_commit(
         organisation_id=str(agreement.organisation_id), agreement_id=str(agreement.pk)

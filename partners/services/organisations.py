@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partners.models import Agreement, Organisation, PartnerType, Tier
+from portal.audit.services import audit_record, audit_values
 from portal.errors import DomainError
 from portal.permissions import require_staff_permission
 
@@ -103,6 +104,8 @@ def organisation_update(
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
         organisation_validate(organisation=locked, changes=changes)
         changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+        before = audit_values(locked, changed)
+        previous_status = locked.get_status_display()
         for name in changed:
             setattr(locked, name, changes[name])
         if "status" in changed and locked.status == Status.ACTIVE and locked.joined_on is None:
@@ -112,4 +115,26 @@ def organisation_update(
         if changed:
             locked._history_user = actor
             locked.save(update_fields=changed)
+            audit_record(
+                actor=actor,
+                action="organisation.changed",
+                obj=locked,
+                organisation=locked,
+                before=before,
+                after=audit_values(locked, changed),
+                summary=_change_summary(locked, changed, previous_status=previous_status),
+            )
     return locked
+
+
+def _change_summary(organisation: Organisation, changed: list[str], *, previous_status) -> str:
+    parts = []
+    for name in changed:
+        if name == "status":
+            parts.append(
+                f"status changed from {previous_status} to {organisation.get_status_display()}"
+            )
+        elif name != "joined_on":
+            label = Organisation._meta.get_field(name).verbose_name
+            parts.append(f"{label} changed to {getattr(organisation, name) or 'none'}")
+    return f"{organisation.name}: " + "; ".join(parts)

@@ -26,6 +26,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from partners import roles
 from partners.models import Membership, Organisation, PartnerProfile
 from partners.selectors.directory import profile_for_organisation
+from portal.audit.services import audit_record, audit_values
 from portal.errors import DomainError, Forbidden
 from portal.permissions import require_staff_permission
 
@@ -119,6 +120,7 @@ def profile_update(
                     field="description",
                     code="required",
                 )
+            before = {} if created else audit_values(profile, [*changes, "logo"])
             for field, value in changes.items():
                 setattr(profile, field, value)
             update_fields = [*changes, "updated_at"]
@@ -132,6 +134,25 @@ def profile_update(
                 profile.logo_height = clean_logo.height
                 update_fields += ["logo", "logo_width", "logo_height"]
             profile.save(update_fields=None if created else update_fields)
+            after = audit_values(profile, [*changes, "logo"])
+            changed = sorted(k for k in after if before.get(k) != after[k])
+            if created or changed:
+                audit_record(
+                    actor=actor,
+                    action="profile.created" if created else "profile.updated",
+                    obj=profile,
+                    organisation=organisation,
+                    before=before,
+                    after=after,
+                    summary=(
+                        "Locator profile created"
+                        if created
+                        else "Locator profile changed: "
+                        + ", ".join(
+                            _LABELS.get(k, "The logo").removeprefix("The ") for k in changed
+                        )
+                    ),
+                )
 
             if new_logo_name and old_logo_name:
                 storage = profile.logo.storage

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 
 from partners.models import DiscountRule, EmbargoedTerritory, PartnerType, Programme, Tier
+from portal.audit.services import audit_record, audit_values
 from portal.errors import DomainError
 
 PROGRAMMES_DIR = Path(__file__).resolve().parent.parent / "programmes"
@@ -89,6 +90,7 @@ def programme_load(*, code: str, make_default: bool | None = None) -> Programme:
             code="unknown_programme",
         )
     data = json.loads(path.read_text())
+    before = _rules_snapshot(code=data["code"])
 
     programme, _ = Programme.objects.update_or_create(
         code=data["code"], defaults=_values(data, _PROGRAMME_FIELDS)
@@ -133,4 +135,47 @@ def programme_load(*, code: str, make_default: bool | None = None) -> Programme:
         )
         for entry in data["embargo"]
     )
+    after = _rules_snapshot(code=programme.code)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if changed:  # loading an unchanged fixture again changes nothing, so records nothing
+        audit_record(
+            actor=None,  # the command (or seed) that loaded it, named by its context
+            action="programme.loaded" if before else "programme.created",
+            obj=programme,
+            organisation=None,
+            before=before,
+            after=after,
+            summary=(
+                f"Programme {programme.name} created from its fixture"
+                if not before
+                else f"Programme {programme.name} loaded from its fixture: "
+                f"{len(changed)} rule{'' if len(changed) == 1 else 's'} changed"
+            ),
+        )
     return programme
+
+
+def _rules_snapshot(*, code: str) -> dict:
+    """Every rule of the programme as flat keys (``type.reseller.tier.2.min_pes``), so
+    that the audit record names exactly which rules a load changed."""
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        return {}
+    values = {f"programme.{k}": v for k, v in audit_values(programme, _PROGRAMME_FIELDS).items()}
+    values["programme.is_default"] = programme.is_default
+    for partner_type in programme.types.all():
+        for key, value in audit_values(partner_type, _TYPE_FIELDS).items():
+            values[f"type.{partner_type.code}.{key}"] = value
+    tier_fields = [
+        f.name for f in Tier._meta.concrete_fields if f.name not in {"id", "partner_type", "level"}
+    ]
+    for tier in Tier.objects.filter(partner_type__programme=programme).select_related(
+        "partner_type"
+    ):
+        for key, value in audit_values(tier, tier_fields).items():
+            values[f"type.{tier.partner_type.code}.tier.{tier.level}.{key}"] = value
+    values["discount_rules"] = sorted(
+        str(rule) for rule in programme.discounts.select_related("partner_type")
+    )
+    values["embargo"] = sorted(str(entry) for entry in programme.embargoes.all())
+    return values

@@ -41,6 +41,7 @@ from partners.selectors.team import (
     token_hash,
     user_for_email,
 )
+from portal.audit.services import audit_record
 from portal.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.mail import send_templated
 from portal.models import User
@@ -96,9 +97,23 @@ def invitation_create(
 
         now = timezone.now()
         # Replace, never stack: the old link stops working.
-        Invitation.objects.for_tenant(organisation).filter(
-            email=email, accepted_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=now)
+        replaced = list(
+            Invitation.objects.for_tenant(organisation)
+            .select_for_update()
+            .filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        )
+        for old in replaced:
+            old.revoked_at = now
+            old.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=invited_by,
+                action="invitation.revoked",
+                obj=old,
+                organisation=organisation,
+                before={"revoked_at": None},
+                after={"revoked_at": now},
+                summary=f"Invitation to {old.email} replaced by a new one",
+            )
 
         try:
             with transaction.atomic():
@@ -115,6 +130,14 @@ def invitation_create(
                 field="email",
                 code="invitation_exists",
             ) from exc
+        audit_record(
+            actor=invited_by,
+            action="invitation.created",
+            obj=invitation,
+            organisation=organisation,
+            after={"email": email, "role": role, "expires_at": invitation.expires_at},
+            summary=f"{email} invited as {Membership.Role(role).label}",
+        )
 
         # The id and the host travel, never the link: see invitation_send.
         send_invitation.delay_on_commit(
@@ -173,6 +196,14 @@ def invitation_send(*, invitation_id: str, organisation_id: str, base_url: str) 
         token = secrets.token_urlsafe(32)
         invitation.token_hash = token_hash(token)
         invitation.save(update_fields=["token_hash"])
+        audit_record(  # the token itself (and its hash) never reach the trail
+            actor=None,  # the sending task, named by the trail
+            action="invitation.sent",
+            obj=invitation,
+            organisation=invitation.organisation_id,
+            after={"emailed_to": invitation.email},
+            summary=f"Invitation link emailed to {invitation.email}",
+        )
         invited_by = invitation.invited_by
         send_templated(
             to=[invitation.email],
@@ -214,6 +245,15 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
+            audit_record(
+                actor=actor,
+                action="invitation.revoked",
+                obj=locked,
+                organisation=locked.organisation_id,
+                before={"revoked_at": None},
+                after={"revoked_at": locked.revoked_at},
+                summary=f"Invitation to {locked.email} withdrawn",
+            )
     logger.info("invitation revoked", extra={"invitation": str(locked.pk), "actor": str(actor.pk)})
     return locked
 
@@ -282,6 +322,24 @@ def invitation_accept(
             ) from exc
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
+        role_label = Membership.Role(membership.role).label
+        audit_record(
+            actor=user,
+            action="invitation.accepted",
+            obj=invitation,
+            organisation=organisation,
+            before={"accepted_at": None},
+            after={"accepted_at": invitation.accepted_at, "membership": membership.pk},
+            summary=f"{user.email} accepted the invitation",
+        )
+        audit_record(
+            actor=user,
+            action="membership.created",
+            obj=membership,
+            organisation=organisation,
+            after={"user": user.email, "role": membership.role},
+            summary=f"{user.email} joined as {role_label}",
+        )
     logger.info(
         "invitation accepted",
         extra={"invitation": str(invitation.pk), "membership": str(membership.pk)},
@@ -306,9 +364,20 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
         if target.role == role:
             return target
         _refuse_last_admin(target=target, admins=admins, new_role=role)
+        previous = target.role
         target.role = role
         target._history_user = actor
         target.save(update_fields=["role"])
+        audit_record(
+            actor=actor,
+            action="membership.role_changed",
+            obj=target,
+            organisation=target.organisation_id,
+            before={"role": previous},
+            after={"role": role},
+            summary=f"{target.user.email}: role changed from "
+            f"{Membership.Role(previous).label} to {Membership.Role(role).label}",
+        )
     return target
 
 
@@ -324,6 +393,14 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         admins = _lock_admins(organisation_id=membership.organisation_id)
         target = _lock_membership(membership)
         _refuse_last_admin(target=target, admins=admins, new_role=None)
+        audit_record(  # before the row goes: the record names it
+            actor=actor,
+            action="membership.removed",
+            obj=target,
+            organisation=target.organisation_id,
+            before={"user": target.user.email, "role": target.role},
+            summary=f"{target.user.email} removed from the organisation",
+        )
         target._history_user = actor
         target.delete()
     logger.info("member removed", extra={"membership": str(membership.pk), "actor": str(actor.pk)})

@@ -13,6 +13,7 @@ import datetime
 from django.db import transaction
 
 from partners.models import Membership, Organisation, SalesTraining, TechnicalCertification
+from portal.audit.services import audit_record, audit_values
 from portal.errors import DomainError
 from portal.permissions import require_staff_permission
 
@@ -110,6 +111,7 @@ def sales_training_record(
     )
     name, email = _person(membership=membership, person_name=person_name, person_email=person_email)
     record = training if training is not None else SalesTraining()
+    before = _stored_values(record, _SALES_AUDITED)
     record.organisation = organisation
     record.membership = membership
     record.person_name = name
@@ -118,6 +120,16 @@ def sales_training_record(
     record.session = session.strip()
     record.recorded_by = actor
     record.save()
+    audit_record(
+        actor=actor,
+        action="training.recorded" if not before else "training.corrected",
+        obj=record,
+        organisation=organisation,
+        before=before,
+        after=audit_values(record, _SALES_AUDITED),
+        summary=f"Sales training of {record.person_name} on {record.attended_on:%d %b %Y} "
+        + ("recorded" if not before else "corrected"),
+    )
     return record
 
 
@@ -155,6 +167,7 @@ def certification_record(
         membership=membership, person_name=person_name, person_email=person_email
     )
     record = certification if certification is not None else TechnicalCertification()
+    before = _stored_values(record, _CERTIFICATION_AUDITED)
     record.organisation = organisation
     record.membership = membership
     record.person_name = person
@@ -164,4 +177,28 @@ def certification_record(
     record.expires_on = expires_on
     record.recorded_by = actor
     record.save()
+    audit_record(
+        actor=actor,
+        action="certification.recorded" if not before else "certification.corrected",
+        obj=record,
+        organisation=organisation,
+        before=before,
+        after=audit_values(record, _CERTIFICATION_AUDITED),
+        summary=f"Certification {record.name} of {record.person_name} "
+        + ("recorded" if not before else "corrected"),
+    )
     return record
+
+
+_PERSON_AUDITED = ["organisation", "membership", "person_name", "person_email"]
+_SALES_AUDITED = [*_PERSON_AUDITED, "attended_on", "session"]
+_CERTIFICATION_AUDITED = [*_PERSON_AUDITED, "name", "obtained_on", "expires_on"]
+
+
+def _stored_values(record, fields: list[str]) -> dict:
+    """The record as stored before this change ({} for a new one): an instance from the
+    admin's form already carries the new values, so they are read back from the row."""
+    if record._state.adding or record.pk is None:
+        return {}
+    stored = type(record).objects.filter(pk=record.pk).first()
+    return audit_values(stored, fields) if stored is not None else {}

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.StaffMFARequiredMiddleware",
+    # Audit records name the request's client IP (portal/audit/services.py).
+    "portal.audit.middleware.AuditRequestMiddleware",
     # Last, so that the view (and only the view) runs inside the tenant's transaction;
     # see portal/tenancy/middleware.py.
     "portal.tenancy.middleware.TenancyMiddleware",
@@ -85,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.tenancy",
+                "partners.context_processors.space_roles",
             ],
         },
     },

@@ -44,8 +44,14 @@ def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str
 
 
 def _our_apps() -> list:
+    # The project's own apps: under the checkout, and not installed packages (a virtualenv
+    # inside the checkout is under it too).
     base = Path(settings.BASE_DIR).resolve()
-    return [c for c in apps.get_app_configs() if Path(c.path).resolve().is_relative_to(base)]
+    return [
+        c
+        for c in apps.get_app_configs()
+        if Path(c.path).resolve().is_relative_to(base) and "site-packages" not in Path(c.path).parts
+    ]
 
 
 def _our_admin_changelists() -> set[str]:

@@ -2,7 +2,7 @@
 (tests/test_cross_tenant.py) exercises them all. ROUTES names routes by URL name; GROUPS
 declares whole URL prefixes that hold no tenant data of their own."""
 
-from tests.routes import cases, core, directory, onboarding, site, team, training
+from tests.routes import activity, cases, core, directory, onboarding, site, team, training
 
 ROUTES: dict[str, object] = {
     **site.ROUTES,
@@ -11,6 +11,7 @@ ROUTES: dict[str, object] = {
     **team.ROUTES,
     **directory.ROUTES,
     **training.ROUTES,
+    **activity.ROUTES,
 }
 
 GROUPS = site.GROUPS

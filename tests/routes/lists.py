@@ -25,6 +25,7 @@ from partners.models import (
     Organisation,
     PartnerApplication,
 )
+from portal.audit.services import audit_record
 from portal.models import OutboxTask
 from tests.factories import (
     MembershipFactory,
@@ -223,6 +224,25 @@ def _certification_expiring(tenant):
     )
 
 
+def _audit_event(tenant):
+    """An event about a new member, by one of three kinds of actor (member, channel
+    team, job), so that every way of naming the actor runs."""
+    n = _n()
+    member = member_of(tenant)
+    actor = [tenant.admin, UserFactory(is_staff=True), None][n % 3]
+    with observer():
+        audit_record(
+            actor=actor,
+            action="membership.role_changed",
+            obj=member,
+            organisation=tenant.organisation,
+            before={"role": "sales"},
+            after={"role": "finance"},
+            summary=f"change {n}",
+        )
+    return member
+
+
 # --- the registry ----------------------------------------------------------------------
 
 LISTS: dict[str, ListRoute | NotAList] = {
@@ -233,6 +253,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "api:training-certifications-list": ListRoute(_certification_expiring),
     "api:directory-list": ListRoute(_listed_partner, caller=ANONYMOUS),
     "api:staff-applications-list": ListRoute(_application, caller=STAFF),
+    "api:activity-list": ListRoute(_audit_event),
     "api:me": NotAList("the caller, their organisation and role"),
     "api:applications": NotAList("POST only: the public application"),
     "api:agreement": NotAList("the caller's organisation's agreement"),
@@ -242,6 +263,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     # Pages
     "partners:team": ListRoute(_team_rows),
     "partners:training": ListRoute(_training_rows),
+    "partners:activity": ListRoute(_audit_event),
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "home": NotAList("the landing page"),
     "healthz": NotAList("one SELECT 1"),
@@ -269,4 +291,5 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:partners_technicalcertification_changelist": ListRoute(_any_certification, caller=STAFF),
     "admin:portal_user_changelist": ListRoute(lambda tenant: UserFactory(), caller=STAFF),
     "admin:portal_outboxtask_changelist": ListRoute(_outbox_task, caller=STAFF),
+    "admin:portal_auditevent_changelist": ListRoute(_audit_event, caller=STAFF),
 }

@@ -1,0 +1,208 @@
+"""Writing the audit trail: ``audit_record`` is the only writer of ``AuditEvent``.
+
+Who and from where:
+
+* ``actor`` is passed by every service (the person who acted). When a service acts for
+  the platform (``actor=None``) the event names, in this order: the Celery task running
+  it (``task:partners.render_agreement_documents``, whatever tenant context the task
+  runs in); the person whose request it is (the staff member whose approval invited an
+  organisation's first admin); else the named database context (``command:load_programme``,
+  ``public:application``).
+* ``ip``: the services that already take the client IP (application submission, the
+  agreement's signature) pass it; everywhere else it comes from the request being served,
+  computed exactly as those callers compute it (DRF's ``get_ident`` with
+  ``TRUSTED_PROXY_COUNT``). The request is held in a context variable set by
+  ``AuditRequestMiddleware`` for the view's duration only, so no service signature has to
+  carry a network detail that is not part of its rule.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+import ipaddress
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from rest_framework.throttling import BaseThrottle
+
+from portal.models import AuditEvent
+from portal.tenancy.context import current_context
+
+#: Keys never written to before/after, whatever a caller passes: a secret in an
+#: append-only table could never be taken back out. (A word of the key, so that, say,
+#: ``footprint`` is kept.)
+SECRET_KEY_PATTERN = re.compile(
+    r"(?:^|_)(?:password|token|secret|nonce|t?otp|recovery|api_?key)", re.IGNORECASE
+)
+
+
+@dataclass
+class _RequestAudit:
+    request: Any
+    #: (content type id, object id) of every object audited during this request, so that
+    #: the admin's safety net (portal.audit.admin) does not record a change twice.
+    recorded: set[tuple[int, str]] = field(default_factory=set)
+
+
+_current: contextvars.ContextVar[_RequestAudit | None] = contextvars.ContextVar(
+    "audit_request", default=None
+)
+
+
+@contextmanager
+def audit_request(request) -> Iterator[None]:
+    """Make ``request`` the one whose client IP (and, for platform actions, whose user)
+    the events written inside the block name."""
+    token = _current.set(_RequestAudit(request=request))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def recorded_in_this_request(obj: models.Model) -> bool:
+    state = _current.get()
+    if state is None or obj.pk is None:
+        return False
+    return (ContentType.objects.get_for_model(obj).pk, str(obj.pk)) in state.recorded
+
+
+def client_ip(request) -> str | None:
+    """The request's client address as rate limits and signatures see it, or None when it
+    is not an IP address (a forged X-Forwarded-For entry must not break the write)."""
+    ident = BaseThrottle().get_ident(request)
+    try:
+        return str(ipaddress.ip_address(ident)) if ident else None
+    except ValueError:
+        return None
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    organisation,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    summary: str,
+    ip: str | None = None,
+) -> AuditEvent:
+    """Record one state change of ``obj``, in the caller's transaction.
+
+    ``before`` / ``after`` hold field values; only the fields whose value differs are
+    kept (a key present on one side only is a change), and keys that look like secrets
+    are dropped. ``organisation`` (an instance or an id) is the tenant the change
+    concerns: None for the platform's own rows (programme rules, an application not yet
+    approved).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        # A record written outside the change's transaction could survive a rolled-back
+        # change, or be lost after a committed one.
+        raise RuntimeError("audit_record must run inside the transaction of the change")
+    if obj.pk is None:
+        raise ValueError("audit_record needs a saved object (record a deletion before it)")
+    state = _current.get()
+    request = state.request if state is not None else None
+
+    job = _running_task_label()
+    if not getattr(actor, "is_authenticated", False):
+        actor = None if job else _request_user(request)
+    if actor is not None:
+        actor_label = actor.email
+    elif job:
+        actor_label = job
+    else:
+        ctx = current_context()
+        actor_label = ctx.label.removeprefix("system:") if ctx is not None else "system"
+    if ip is None and request is not None:
+        ip = client_ip(request)
+
+    before, after = audit_changes(before or {}, after or {})
+    content_type = ContentType.objects.get_for_model(obj)
+    event = AuditEvent.objects.create(
+        actor=actor,
+        actor_label=actor_label[:200],
+        action=action,
+        content_type=content_type,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        # An organisation or its id.
+        organisation_id=getattr(organisation, "pk", organisation),
+        before=before,
+        after=after,
+        summary=summary[:500],
+        ip=ip,
+    )
+    if state is not None:
+        state.recorded.add((content_type.pk, str(obj.pk)))
+    return event
+
+
+def audit_changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+    """The changed fields only, as JSON values, without secrets."""
+    before = {k: jsonable(v) for k, v in before.items() if not SECRET_KEY_PATTERN.search(k)}
+    after = {k: jsonable(v) for k, v in after.items() if not SECRET_KEY_PATTERN.search(k)}
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    return (
+        {k: v for k, v in before.items() if k in changed},
+        {k: v for k, v in after.items() if k in changed},
+    )
+
+
+def audit_values(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """A snapshot of ``fields`` of ``instance`` as JSON values (a foreign key as its id)."""
+    values = {}
+    for name in fields:
+        model_field = instance._meta.get_field(name)
+        if model_field.is_relation and (model_field.many_to_one or model_field.one_to_one):
+            values[name] = jsonable(getattr(instance, model_field.attname))
+        else:
+            values[name] = jsonable(getattr(instance, name))
+    return values
+
+
+def jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, models.Model):  # as its id, whether given the object or the id
+        return jsonable(value.pk)
+    if isinstance(value, models.QuerySet):  # a many-to-many field's cleaned value
+        return [jsonable(pk) for pk in value.values_list("pk", flat=True)]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "name") and hasattr(value, "storage"):  # a FieldFile
+        return value.name or ""
+    if hasattr(value, "code"):  # django-countries' Country
+        return value.code
+    return str(value)
+
+
+def _running_task_label() -> str:
+    """``task:<name>`` while a Celery task runs (in a worker, or eagerly in-process)."""
+    from celery import current_task
+
+    task = current_task._get_current_object() if current_task else None
+    return f"task:{task.name}" if task is not None else ""
+
+
+def _request_user(request):
+    if request is None:
+        return None
+    caller = getattr(request, "caller", None)
+    user = caller.user if caller is not None else getattr(request, "user", None)
+    return user if getattr(user, "is_authenticated", False) else None
