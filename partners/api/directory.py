@@ -114,7 +114,11 @@ class ProfileUpdateSerializer(serializers.Serializer):
     website = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     territory = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     logo = serializers.FileField(
-        required=False, help_text="PNG or JPEG, at least 200 px wide, at most 2 MB (multipart)."
+        required=False,
+        help_text=(
+            "PNG or JPEG, at least 200 px wide, at most 10,000 px wide and high and 2 MB "
+            "(multipart)."
+        ),
     )
 
     def to_internal_value(self, data):

@@ -10,6 +10,7 @@ from partners.services.profile import (
     DESCRIPTION_MAX_WORDS,
     DESCRIPTION_MIN_WORDS,
     LOGO_MAX_BYTES,
+    LOGO_MAX_SIDE,
     LOGO_MIN_WIDTH,
     TEXT_FIELDS,
 )
@@ -82,8 +83,9 @@ class ProfileForm(forms.Form):
         label="Logo",
         required=False,
         help_text=(
-            f"PNG or JPEG, at least {LOGO_MIN_WIDTH} px wide, at most "
-            f"{LOGO_MAX_BYTES // (1024 * 1024)} MB. Leave empty to keep the current logo."
+            f"PNG or JPEG, at least {LOGO_MIN_WIDTH} px wide, at most {LOGO_MAX_SIDE:,} px "
+            f"wide and high and {LOGO_MAX_BYTES // (1024 * 1024)} MB. Leave empty to keep the "
+            "current logo."
         ),
         widget=forms.FileInput(attrs={"class": "form-control", "accept": "image/png,image/jpeg"}),
     )

@@ -120,5 +120,25 @@ def bomb_png(width: int, height: int) -> bytes:
     )
 
 
+def black_png(width: int, height: int) -> bytes:
+    """A complete, valid PNG of black pixels: every row is there, so it decodes in full,
+    yet all-zero rows compress ~1000:1 (25,000,000 x 1 is about 73 KB)."""
+    compressor = zlib.compressobj(9)
+    remaining = height * (1 + width * 3)  # each row: the filter byte (0), then RGB zeros
+    idat = bytearray()
+    while remaining:
+        step = min(remaining, 1 << 20)
+        idat += compressor.compress(bytes(step))
+        remaining -= step
+    idat += compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", bytes(idat))
+        + _chunk(b"IEND", b"")
+    )
+
+
 def upload(content: bytes, name: str = "logo.png", content_type: str = "image/png"):
     return SimpleUploadedFile(name, content, content_type=content_type)

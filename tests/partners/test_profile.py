@@ -3,6 +3,7 @@ service; every bad input is refused with a field message and stores nothing."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,14 @@ from django.db import IntegrityError
 from PIL import Image, ImageFile
 
 from partners.models import Membership, PartnerProfile
-from partners.services.profile import LOGO_MAX_BYTES, profile_update
+from partners.services.profile import LOGO_MAX_BYTES, LOGO_MAX_SIDE, profile_update
 from portal.errors import DomainError, Forbidden
 from tests.conftest import Tenant
 from tests.factories import MembershipFactory
 from tests.partners.factories_directory import (
     DESCRIPTION,
     PartnerProfileFactory,
+    black_png,
     bomb_png,
     give_logo,
     image_bytes,
@@ -384,6 +386,48 @@ def test_page_refuses_bad_logos(alice_with_profile, media_root, make_logo, messa
     assert list(form.errors) == ["logo"]
     assert message in form.errors["logo"][0]
     _assert_nothing_stored(alice, media_root, before, files)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("width", "height"), [(25_000_000, 1), (1, 25_000_000), (10_001, 300), (300, 10_001)]
+)
+@pytest.mark.parametrize("door", ["api", "page"])
+def test_a_logo_too_wide_or_too_high_is_refused_from_its_header(
+    alice_with_profile, media_root, width, height, door
+):
+    # Given a small, valid PNG whose every row is present: decoding 25,000,000 x 1 took
+    # 5.4 s and 1.4 GB, and it was accepted, as it stays under the pixel count.
+    alice = alice_with_profile
+    content = black_png(width, height)
+    assert len(content) < 100_000
+    before, files = snapshot(alice.organisation), files_under(media_root)
+
+    # When it is uploaded
+    started = time.monotonic()
+    if door == "api":
+        response = alice.api().patch(API, {**VALID, "logo": upload(content)}, format="multipart")
+        assert response.status_code == 400, response.content
+        message = response.json()["fields"]["logo"][0]
+    else:
+        response = alice.browser().post(PAGE, {**VALID, "logo": upload(content)})
+        assert response.status_code == 200
+        message = response.context["form"].errors["logo"][0]
+    elapsed = time.monotonic() - started
+
+    # Then it is refused before decoding, quickly, with the dimensions in the message
+    assert f"({width} x {height} px)" in message
+    assert "10,000 px wide and high" in message
+    assert elapsed < 1.0, elapsed
+    _assert_nothing_stored(alice, media_root, before, files)
+
+
+@pytest.mark.django_db
+def test_a_logo_at_the_side_limit_is_accepted(tenants, media_root):
+    logo = upload(black_png(LOGO_MAX_SIDE, 200))
+    response = tenants.alice.api().patch(API, {**VALID, "logo": logo}, format="multipart")
+    assert response.status_code == 200, response.content
+    assert (response.json()["logo_width"], response.json()["logo_height"]) == (800, 16)
 
 
 @pytest.mark.django_db
