@@ -4,7 +4,7 @@ from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +20,9 @@ from partners.selectors.directory import (
     profile_is_listed,
 )
 from partners.services.profile import EDITABLE_FIELDS, profile_update, word_count
+from portal.api.fields import InputSerializerMixin
 from portal.api.pagination import PageNumberPagination
+from portal.api.parsers import JSONParser
 from portal.api.permissions import IsPartnerMember
 from portal.api.schema import ERROR_RESPONSES
 
@@ -101,7 +103,7 @@ class ProfileSerializer(serializers.Serializer):
         return _absolute(self.context.get("request"), directory_logo_url(profile=profile))
 
 
-class ProfileUpdateSerializer(serializers.Serializer):
+class ProfileUpdateSerializer(InputSerializerMixin, serializers.Serializer):
     """Parses the request only; every rule is the service's (partners.services.profile)."""
 
     display_name = serializers.CharField(required=False, allow_blank=True, allow_null=True)

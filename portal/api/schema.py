@@ -20,6 +20,7 @@ _DESCRIPTIONS = {
     403: "Logged in, but not allowed.",
     404: "Not found (or another partner's).",
     409: "Conflicts with the current state.",
+    413: "The request body is too large.",
     429: "Too many requests; try again later.",
 }
 
@@ -45,8 +46,9 @@ _ERROR_SCHEMA = {
 def document_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: every operation documents the errors the
     project's shared code can answer, in the one error shape (portal.api.errors):
-    400 where there is input, 401/403 where a login is needed, 404 where a path has an id
-    or a page number, and 429 for throttled public endpoints. Views declare the rest."""
+    400 where there is input, 413 where there is a body, 401/403 where a login is needed,
+    404 where a path has an id or a page number, and 429 for throttled public endpoints.
+    Views declare the rest."""
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("Error", _ERROR_SCHEMA)
     ref = {"$ref": "#/components/schemas/Error"}
@@ -63,6 +65,8 @@ def document_error_responses(result, generator, request, public):
                 p.get("in") == "query" for p in parameters
             ):
                 needed.add("400")
+            if method in {"post", "put", "patch"}:
+                needed.add("413")
             if not public:
                 needed |= {"401", "403"}
             if "{" in path or any(p.get("name") == "page" for p in parameters):
