@@ -1,7 +1,7 @@
-from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from partners.models import Agreement, Organisation, PartnerApplication, PartnerType, Tier
+from portal.api.fields import CountryCodeField, InputSerializerMixin
 
 
 class PartnerTypeSerializer(serializers.ModelSerializer):
@@ -38,22 +38,15 @@ class MeSerializer(serializers.Serializer):
     role = serializers.CharField(allow_null=True)
 
 
-class ApplicationSubmitSerializer(serializers.Serializer):
+class ApplicationSubmitSerializer(InputSerializerMixin, serializers.ModelSerializer):
     """The public application (SPEC §3.8). Field names are an interface: extend, never
-    rename. ``partner_type`` is a type code such as "reseller" or "distributor"."""
+    rename. ``partner_type`` is a type code such as "reseller" or "distributor".
 
-    company_name = serializers.CharField(max_length=200)
-    country = CountryField()
-    region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    website = serializers.URLField()
-    years_in_operation = serializers.IntegerField(min_value=0, max_value=300)
+    Built from the model, so every length is the column's (a 300-character email reached
+    PostgreSQL and answered 500); only the stricter limits are stated here."""
+
+    country = CountryCodeField(help_text="Two-letter ISO 3166 code, such as DE.")
     partner_type = serializers.SlugField(max_length=40)
-    contact_name = serializers.CharField(max_length=150)
-    contact_email = serializers.EmailField()
-    expectations = serializers.CharField(max_length=4000)
-    customer_to_resell_to = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
-    )
     fax = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -61,6 +54,28 @@ class ApplicationSubmitSerializer(serializers.Serializer):
         write_only=True,
         help_text="Leave empty (a field for bots).",
     )
+
+    class Meta:
+        model = PartnerApplication
+        fields = [
+            "company_name",
+            "country",
+            "region",
+            "website",
+            "years_in_operation",
+            "partner_type",
+            "contact_name",
+            "contact_email",
+            "expectations",
+            "customer_to_resell_to",
+            "fax",
+        ]
+        extra_kwargs = {
+            "region": {"default": ""},
+            "years_in_operation": {"min_value": 0, "max_value": 300},
+            "expectations": {"max_length": 4000},
+            "customer_to_resell_to": {"default": ""},
+        }
 
 
 class ApplicationReceiptSerializer(serializers.Serializer):
@@ -129,11 +144,11 @@ class StaffApplicationSerializer(serializers.ModelSerializer):
         return self._age(application)[1]
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(InputSerializerMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=4000)
 
 
-class MessageSerializer(serializers.Serializer):
+class MessageSerializer(InputSerializerMixin, serializers.Serializer):
     message = serializers.CharField(max_length=4000)
 
 
@@ -179,7 +194,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         return self._url(agreement, "order-form")
 
 
-class SignSerializer(serializers.Serializer):
+class SignSerializer(InputSerializerMixin, serializers.Serializer):
     name = serializers.CharField(max_length=150)
     accept = serializers.BooleanField()
 

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from portal.validation import NUMBER_DIGITS_MESSAGE, non_ascii_number_text
+
 
 class BootstrapFormMixin:
     """Gives widgets Bootstrap's classes, and ``is-invalid`` to fields with errors, so
@@ -26,3 +28,12 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+
+
+class IntegerField(forms.IntegerField):
+    """Django's IntegerField, taking the digits 0-9 only (portal.validation)."""
+
+    def to_python(self, value):
+        if non_ascii_number_text(value):
+            raise forms.ValidationError(NUMBER_DIGITS_MESSAGE, code="invalid")
+        return super().to_python(value)

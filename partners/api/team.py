@@ -20,6 +20,7 @@ from partners.services.team import (
     membership_change_role,
     membership_remove,
 )
+from portal.api.fields import InputSerializerMixin
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
 
@@ -35,12 +36,12 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MemberInviteSerializer(serializers.Serializer):
+class MemberInviteSerializer(InputSerializerMixin, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
-class MemberRoleSerializer(serializers.Serializer):
+class MemberRoleSerializer(InputSerializerMixin, serializers.Serializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 

@@ -14,6 +14,7 @@ from partners.selectors.training import (
     certifications_with_status,
     training_summary,
 )
+from portal.api.fields import InputSerializerMixin
 from portal.api.permissions import IsPartnerMember
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
@@ -117,7 +118,7 @@ class TrainingSummarySerializer(serializers.Serializer):
     technical = RequirementSerializer(help_text="Certified technical experts.")
 
 
-class SummaryQuerySerializer(serializers.Serializer):
+class SummaryQuerySerializer(InputSerializerMixin, serializers.Serializer):
     on = serializers.DateField(required=False, help_text="The day to count on; default today.")
 
 

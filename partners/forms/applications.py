@@ -1,9 +1,10 @@
 from django import forms
 from django_countries.fields import CountryField
 
-from partners.models import PartnerType
+from partners.models import PartnerApplication, PartnerType
 from partners.selectors.programme import default_programme
-from portal.forms import BootstrapFormMixin
+from portal.forms import BootstrapFormMixin, IntegerField
+from portal.validation import is_ascii_digits
 
 
 class PartnerTypeField(forms.TypedChoiceField):
@@ -25,7 +26,12 @@ class PartnerTypeField(forms.TypedChoiceField):
         self.choices = [("", "Choose a partner type"), *groups.items()]
 
     def valid_value(self, value):
-        return PartnerType.objects.filter(pk=value).exists() if str(value).isdigit() else False
+        # "²".isdigit() is true, yet the database lookup would raise on it (a 500).
+        return is_ascii_digits(value) and PartnerType.objects.filter(pk=value).exists()
+
+
+def _column_length(name: str) -> int:
+    return PartnerApplication._meta.get_field(name).max_length
 
 
 class ApplicationForm(BootstrapFormMixin, forms.Form):
@@ -37,11 +43,12 @@ class ApplicationForm(BootstrapFormMixin, forms.Form):
         label="State or region",
         help_text="Where your main office is.",
     )
-    website = forms.URLField(assume_scheme="https")
-    years_in_operation = forms.IntegerField(min_value=0, max_value=300)
+    # The lengths are the columns': Django's EmailField alone lets 320 characters through.
+    website = forms.URLField(assume_scheme="https", max_length=_column_length("website"))
+    years_in_operation = IntegerField(min_value=0, max_value=300)
     partner_type = PartnerTypeField(label="Partner type wanted")
     contact_name = forms.CharField(max_length=150, label="Your name")
-    contact_email = forms.EmailField(label="Your email")
+    contact_email = forms.EmailField(label="Your email", max_length=_column_length("contact_email"))
     expectations = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,

@@ -13,13 +13,13 @@ import base64
 from uuid import UUID
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
 from django_countries import countries
 
 from partners.models import Organisation, PartnerProfile, PartnerType, Tier
 from portal.errors import NotFound
+from portal.forms import IntegerField
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -127,7 +127,7 @@ def _type_choices() -> list[tuple[str, str]]:
     return sorted(seen.items(), key=lambda item: item[1])
 
 
-class _TierLevelField(forms.IntegerField):
+class _TierLevelField(IntegerField):
     default_error_messages = {"invalid": "The tier must be a whole number, such as 2."}
 
 
@@ -158,6 +158,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
     tier = _TierFilter(
         field_name="organisation__tier__level",
         min_value=1,
+        max_value=1000,  # beyond PostgreSQL's integer a query would fail (a 500)
         label="Tier",
     )
 

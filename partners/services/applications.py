@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django_countries import countries
 
 from partners.models import (
     Agreement,
@@ -99,8 +100,14 @@ def application_submit(*, data: dict, ip: str | None = None) -> PartnerApplicati
     """``data`` holds the validated form fields; ``partner_type`` is a PartnerType."""
     partner_type: PartnerType = data["partner_type"]
     programme = partner_type.programme
-    country = str(data["country"])
+    country = str(data["country"] or "")
     region = data.get("region", "")
+    if country not in countries:
+        # The embargo check below needs a real country: an empty or unknown code would
+        # match no embargo and pass.
+        raise DomainError(
+            "Choose a country (a two-letter ISO 3166 code).", field="country", code="country"
+        )
     embargoed_field = None
     if is_embargoed(programme=programme, country=country):
         embargoed_field = "country"
