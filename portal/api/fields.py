@@ -13,24 +13,33 @@ _NUMBER_FIELDS = (serializers.IntegerField, serializers.DecimalField, serializer
 
 
 class InputSerializerMixin:
-    """First base of every serializer that reads a request body (tests/portal/
-    test_hostile_input.py checks that each does). Refuses, per field and before DRF
-    converts them, numbers written with other digits than 0-9. Text that is not valid
-    Unicode and over-deep bodies are refused earlier, by portal.api.parsers."""
+    """First base of every serializer that reads a request body or a query string
+    (tests/portal/test_hostile_input.py checks that each does). Before DRF converts them,
+    refuses per field: numbers written with other digits than 0-9, and numbers or booleans
+    where text is expected (DRF would store ``0`` as "0"; JSON says what type it sent).
+    Text that is not valid Unicode and over-deep bodies are refused earlier, by
+    portal.api.parsers."""
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            errors = {
-                name: [NUMBER_DIGITS_MESSAGE]
-                for name, field in self.fields.items()
-                if not field.read_only
-                and isinstance(field, _NUMBER_FIELDS)
-                and name in data
-                and non_ascii_number_text(data.get(name))
-            }
+            errors = {}
+            for name, field in self.fields.items():
+                if field.read_only or name not in data:
+                    continue
+                message = _raw_value_error(field, data.get(name))
+                if message:
+                    errors[name] = [message]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def _raw_value_error(field, value) -> str | None:
+    if isinstance(field, _NUMBER_FIELDS) and non_ascii_number_text(value):
+        return NUMBER_DIGITS_MESSAGE
+    if isinstance(field, serializers.CharField) and not isinstance(value, str | None):
+        return "Give this as text (a JSON string)."
+    return None
 
 
 class CountryCodeField(serializers.ChoiceField):

@@ -94,6 +94,9 @@ def field_error(response, field: str) -> str:
         pytest.param({"country": {"code": "KP"}}, "country", "ISO 3166", id="country-dict"),
         pytest.param({"country": ARABIC_ONE}, "country", "country code", id="country-arabic-digit"),
         pytest.param({"partner_type": ARABIC_ONE}, "partner_type", "", id="type-arabic-digit"),
+        pytest.param({"fax": 0}, "fax", "text", id="number-for-text"),
+        pytest.param({"company_name": 12}, "company_name", "text", id="number-for-name"),
+        pytest.param({"contact_email": True}, "contact_email", "text", id="bool-for-email"),
     ],
 )
 def test_the_application_api_answers_400_on_the_field_and_stores_nothing(
