@@ -24,6 +24,7 @@ from portal.api import parsers
 from portal.api.fields import InputSerializerMixin
 from portal.tenancy.context import system_context
 from tests.factories import UserFactory
+from tests.tenancy_support import observer
 
 ARABIC_ONE = "\u0661"  # ARABIC-INDIC DIGIT ONE: int() reads it as 1
 SUPERSCRIPT_TWO = "\u00b2"  # "²".isdigit() is true, int("²") raises
@@ -125,7 +126,7 @@ def test_the_service_refuses_an_application_without_a_real_country(programmes):
     partner_type = PartnerType.objects.filter(code="reseller").first()
     for country in ("", None, "XX"):
         data = {**APPLICATION, "country": country, "partner_type": partner_type}
-        with system_context("test"), pytest.raises(DomainError) as refused:
+        with system_context("public:application"), pytest.raises(DomainError) as refused:
             application_submit(data=data)
         assert refused.value.field == "country"
     assert PartnerApplication.objects.count() == 0
@@ -186,7 +187,7 @@ def test_a_form_body_with_invalid_utf8_is_no_server_error(programmes):
 )
 def test_team_invitations_refuse_bad_input(tenants, body, field):
     field_error(post_json(tenants.alice.api(), "/api/v1/members", body), field)
-    with system_context("test"):
+    with observer():
         assert not Invitation.objects.exists()
 
 
@@ -196,7 +197,7 @@ def test_the_team_page_refuses_a_300_character_email(tenants):
     )
     assert response.status_code in {200, 400}
     assert "email" in response.context["invite_form"].errors
-    with system_context("test"):
+    with observer():
         assert not Invitation.objects.exists()
 
 
@@ -204,7 +205,7 @@ def test_the_team_page_refuses_a_300_character_email(tenants):
 def test_the_profile_refuses_a_lone_surrogate_in_any_field(tenants, field):
     response = post_json(tenants.alice.api(), "/api/v1/profile", {field: LONE_SURROGATE}, "PATCH")
     assert "surrogate" in field_error(response, field)
-    with system_context("test"):
+    with observer():
         assert not PartnerProfile.objects.exists()
 
 
