@@ -258,6 +258,31 @@ def test_json_over_the_limit_is_a_413_before_it_is_parsed(programmes, settings):
     assert PartnerApplication.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("[" * 100_000, id="100000-open-brackets"),
+        pytest.param(json.dumps({"email": f"a{LONE_SURROGATE}@x.example"}), id="lone-surrogate"),
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["/_allauth/app/v1/auth/login", "/_allauth/app/v1/auth/password/request"]
+)
+def test_allauths_json_endpoints_get_the_same_rules(db, path, body):
+    # allauth's headless views parse JSON themselves: 100,000 "[" was a RecursionError 500.
+    client = Client(raise_request_exception=False)
+    response = client.generic("POST", path, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "parse_error"
+
+
+def test_too_many_fields_is_a_400_with_a_reason(tenants):
+    fields = {f"field{i}": "x" for i in range(1_100)}
+    response = tenants.alice.api().patch("/api/v1/profile", fields, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["code"] == "too_many_fields"
+
+
 @pytest.mark.parametrize("path", ["/api/v1/profile", "/space/profile/", "/apply/"])
 def test_any_body_over_the_limit_is_refused_from_its_length(tenants, settings, path):
     # Django streams uploaded files to disk whatever their size: the length is checked
