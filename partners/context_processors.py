@@ -1,9 +1,18 @@
-from partners import roles
+from partners.navigation import space_navigation as build_space_navigation
 
 
-def space_roles(request):
-    """What the caller's role lets the reseller space's navigation show (partners.roles
-    stays the one place for role rules; templates only read the answers)."""
+def space_navigation(request):
+    """The reseller space's navigation for the caller (partners.navigation is the one list
+    of pages and who may use them; templates only render it). Nothing for anyone who is
+    not a member of a partner organisation."""
     caller = getattr(request, "caller", None)
-    role = caller.role if caller is not None else None
-    return {"space_roles": {"view_activity": role in roles.VIEW_ACTIVITY}}
+    if caller is None or getattr(caller, "membership", None) is None:
+        return {"space_nav": []}
+    organisation = caller.organisation
+    return {
+        "space_nav": build_space_navigation(
+            role=caller.role,
+            pending=organisation.status == organisation.Status.PENDING,
+            path=request.path,
+        )
+    }

@@ -24,5 +24,7 @@ VIEW_INVOICES = frozenset({ADMIN, FINANCE})
 REGISTER_DEALS = frozenset({ADMIN, SALES})
 #: Bind licences to customers, request trials and NFR licences.
 MANAGE_LICENCES = frozenset({ADMIN, SALES, TECHNICAL})
+#: Follow the people's sales training and technical certifications against the tier.
+VIEW_TRAINING = frozenset({ADMIN})
 #: Read the organisation's activity feed (its audit trail).
 VIEW_ACTIVITY = frozenset({ADMIN})

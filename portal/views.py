@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from partners.selectors.onboarding import onboarding_checklist
+from partners.selectors.programme import tier_overview
 from portal.api.errors import json_error
 from portal.tenancy.access import member_required
 
@@ -19,7 +23,22 @@ def home(request):
 
 @member_required
 def dashboard(request):
-    return render(request, "space/dashboard.html")
+    """The partner's starting point: the onboarding checklist, the tier in plain words and
+    whom to ask."""
+    caller = request.caller
+    organisation = caller.organisation
+    return render(
+        request,
+        "space/dashboard.html",
+        {
+            "checklist": onboarding_checklist(
+                organisation=organisation, role=caller.role, on=timezone.localdate()
+            ),
+            "tier_overview": tier_overview(organisation=organisation),
+            # Until the vendor's identity is data (the ``vendor`` context), the setting.
+            "CHANNEL_TEAM_EMAIL": settings.CHANNEL_TEAM_EMAIL,
+        },
+    )
 
 
 @never_cache

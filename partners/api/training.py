@@ -8,7 +8,8 @@ from rest_framework import mixins, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from partners.models import Membership, SalesTraining, TechnicalCertification
+from partners import roles
+from partners.models import SalesTraining, TechnicalCertification
 from partners.selectors.training import (
     CertificationStatus,
     certifications_with_status,
@@ -19,7 +20,7 @@ from portal.api.permissions import IsPartnerMember
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
 
-_ADMINS = {"*": {Membership.Role.ADMIN.value}}
+_ADMINS = {"*": roles.VIEW_TRAINING}
 
 
 class _PersonRecordSerializer(serializers.ModelSerializer):

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
 
-from partners.models import DiscountRule, EmbargoedTerritory, PartnerType, Programme
+from partners.models import (
+    DiscountRule,
+    EmbargoedTerritory,
+    EngagementModel,
+    PartnerType,
+    Programme,
+    Tier,
+)
 
 
 def default_programme() -> Programme:
     return Programme.objects.get(is_default=True)
+
+
+def application_review_days() -> int | None:
+    """The default programme's review time for applications, in days (None without one)."""
+    return (
+        Programme.objects.filter(is_default=True)
+        .values_list("application_review_days", flat=True)
+        .first()
+    )
 
 
 def discount_percent(
@@ -18,14 +35,26 @@ def discount_percent(
 ) -> Decimal:
     """The partner discount of the most specific matching rule (type, tier, engagement
     model; an empty part of a rule matches anything). No matching rule: no discount."""
-    rules = DiscountRule.objects.filter(
+    rules = _matching_rules(partner_type=partner_type, tier_level=tier_level).filter(
+        Q(engagement_model=engagement_model) | Q(engagement_model="")
+    )
+    best = _most_specific(rules, engagement_model=engagement_model)
+    return best.percent if best else Decimal("0")
+
+
+def _matching_rules(*, partner_type: PartnerType, tier_level: int | None):
+    return DiscountRule.objects.filter(
         Q(partner_type=partner_type) | Q(partner_type__isnull=True),
         Q(tier_level=tier_level) | Q(tier_level__isnull=True),
-        Q(engagement_model=engagement_model) | Q(engagement_model=""),
         programme_id=partner_type.programme_id,
     )
-    best = max(rules, key=lambda rule: rule.specificity, default=None)
-    return best.percent if best else Decimal("0")
+
+
+def _most_specific(rules, *, engagement_model: str) -> DiscountRule | None:
+    """Of the rules for one type and tier, the most specific one matching the engagement
+    model (the one choice every discount reads)."""
+    matching = [rule for rule in rules if rule.engagement_model in ("", engagement_model)]
+    return max(matching, key=lambda rule: rule.specificity, default=None)
 
 
 def is_embargoed(*, programme: Programme, country: str, region: str = "") -> bool:
@@ -55,3 +84,87 @@ def programme_embargoes(*, programme: Programme, country: str) -> list[Embargoed
     """The programme's entries for one country, from ``programme.embargoes`` (prefetched
     by lists, so reading them costs no query per row)."""
     return [entry for entry in programme.embargoes.all() if entry.country.code == country]
+
+
+@dataclass(frozen=True)
+class TierOverview:
+    """A tier in plain words for its partners: what it gives, what it asks."""
+
+    tier: Tier
+    benefits: list[str]
+    discounts: list[tuple[str, Decimal]]  # (engagement model, percent)
+    requirements: list[str]
+
+
+def _amount(value: Decimal, currency: str) -> str:
+    return f"{value:,.0f} {currency}"
+
+
+def tier_requirements_in_words(*, tier: Tier, currency: str) -> list[str]:
+    """The tier's requirements (SPEC §3.2) as sentences; a requirement that does not apply
+    (empty) is left out."""
+    lines = []
+    if tier.min_gross_invoiced:
+        lines.append(
+            f"Invoice at least {_amount(tier.min_gross_invoiced, currency)} over the last 12 months"
+        )
+    if tier.level1_support_required:
+        lines.append("Provide level-1 technical support to your customers")
+    for count, what in (
+        (tier.min_certified_sales, "sales professional"),
+        (tier.min_certified_technical, "technical expert"),
+    ):
+        if count:
+            lines.append(f"Have at least {count} certified {what}{'' if count == 1 else 's'}")
+    if tier.min_pes:
+        lines.append(f"Earn at least {tier.min_pes} partner engagement points over 12 months")
+    if tier.min_partner_owned_share is not None:
+        lines.append(
+            f"Register at least {tier.min_partner_owned_share:.0f}% of each quarter's "
+            "customer sales as partner-owned deals"
+        )
+    for share, what in (
+        (tier.max_co_led_share, "co-led"),
+        (tier.max_late_involvement_share, "late-involvement"),
+    ):
+        if share is not None:
+            lines.append(f"Keep {what} sales to at most {share:.0f}% of each quarter's sales")
+    if tier.min_webinars:
+        lines.append(
+            f"Run at least {tier.min_webinars} webinar{'' if tier.min_webinars == 1 else 's'} "
+            "or enablement session"
+            f"{'' if tier.min_webinars == 1 else 's'} over 12 months"
+        )
+    if tier.requires_sales_training_for_upgrade:
+        lines.append("Attend the sales training before moving up to the next tier")
+    return lines
+
+
+def tier_discounts(
+    *, partner_type: PartnerType, tier_level: int | None
+) -> list[tuple[str, Decimal]]:
+    """The discount of each engagement model for this type and tier (one query; the same
+    most-specific-rule choice as ``discount_percent``)."""
+    rules = list(_matching_rules(partner_type=partner_type, tier_level=tier_level))
+    found = []
+    for model in EngagementModel:
+        best = _most_specific(rules, engagement_model=model.value)
+        if best is not None:
+            found.append((model.label, best.percent))
+    return found
+
+
+def tier_overview(*, organisation) -> TierOverview | None:
+    """The organisation's tier in plain words (None without a tier). One query."""
+    tier = organisation.tier
+    if tier is None:
+        return None
+    partner_type = organisation.partner_type
+    return TierOverview(
+        tier=tier,
+        benefits=tier.benefit_lines,
+        discounts=tier_discounts(partner_type=partner_type, tier_level=tier.level),
+        requirements=tier_requirements_in_words(
+            tier=tier, currency=partner_type.programme.reporting_currency
+        ),
+    )

@@ -14,6 +14,7 @@ from partners import documents
 from partners.models import Agreement, Membership, Organisation
 from portal.audit.services import audit_record
 from portal.errors import Conflict, DomainError, Forbidden
+from portal.formats import format_datetime
 from portal.permissions import require_staff_permission
 from portal.tasks import send_templated_email
 
@@ -174,7 +175,7 @@ def agreement_accept(*, agreement: Agreement, actor, ip: str | None, name: str) 
         "organisation": organisation.name,
         "version": agreement.version,
         "signed_by": agreement.accepted_name,
-        "signed_at": agreement.accepted_at.isoformat(timespec="seconds"),
+        "signed_at": format_datetime(agreement.accepted_at),
         "space_url": settings.PORTAL_BASE_URL + "/space/",
     }
     send_templated_email.delay_on_commit(

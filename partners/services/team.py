@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -43,6 +43,7 @@ from partners.selectors.team import (
 )
 from portal.audit.services import audit_record
 from portal.errors import Conflict, DomainError, Forbidden, NotFound
+from portal.formats import format_datetime
 from portal.mail import send_templated
 from portal.models import User
 from portal.permissions import require_staff_permission
@@ -212,7 +213,7 @@ def invitation_send(*, invitation_id: str, organisation_id: str, base_url: str) 
                 "organisation_name": invitation.organisation.name,
                 "role": Membership.Role(invitation.role).label,
                 "invited_by": (invited_by.get_full_name() if invited_by else ""),
-                "expires_at": invitation.expires_at.astimezone(UTC).strftime("%d %B %Y, %H:%M UTC"),
+                "expires_at": format_datetime(invitation.expires_at),
                 "validity_days": INVITATION_VALIDITY.days,
                 "accept_url": base_url.rstrip("/")
                 + reverse("partners:invitation_accept", kwargs={"token": token}),

@@ -1,5 +1,8 @@
-"""Pages: the partner agreement and order form, and their click-signature."""
+"""Pages: the partner agreement and order form, their click-signature, and the Documents
+page that keeps every signed document downloadable."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,11 +12,12 @@ from django.views.decorators.http import require_http_methods
 from partners.forms.agreement import SignForm
 from partners.models import Agreement, Membership
 from partners.selectors.agreements import agreement_document as document_file
-from partners.selectors.agreements import current_agreement
+from partners.selectors.agreements import agreement_state, current_agreement, document_list
 from partners.services.agreements import agreement_accept
 from partners.throttles import client_ip
 from portal.errors import DomainError
 from portal.files import private_file_response
+from portal.pagination import page_of
 from portal.tenancy.access import member_required
 from portal.tenancy.models import get_for_tenant_or_404
 
@@ -39,6 +43,12 @@ def agreement(request):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
+            # Signing confirms itself: the dashboard says so, and its checklist shows it.
+            messages.success(
+                request,
+                f"Agreement version {current.version} signed. Your reseller space is open; "
+                "a copy of both documents stays on your Documents page.",
+            )
             return redirect("space:dashboard")
     if request.headers.get("HX-Request"):
         # Polled while the documents are generated; once they are, reload the whole page
@@ -50,7 +60,29 @@ def agreement(request):
     return render(
         request,
         "partners/agreement/agreement.html",
-        {"agreement": current, "form": form, "is_admin": is_admin, "org": organisation},
+        {
+            "agreement": current,
+            "state": agreement_state(organisation=organisation, agreement=current),
+            "form": form,
+            "is_admin": is_admin,
+            "org": organisation,
+            "CHANNEL_TEAM_EMAIL": settings.CHANNEL_TEAM_EMAIL,
+        },
+    )
+
+
+@member_required(allow_pending=True)
+def documents(request):
+    """The organisation's documents: today its agreements (signed or to sign); quotes and
+    invoices join this list as they are built. Any member may read them."""
+    organisation = request.caller.organisation
+    return render(
+        request,
+        "partners/agreement/documents.html",
+        {
+            "documents": page_of(request, document_list(organisation=organisation)),
+            "CHANNEL_TEAM_EMAIL": settings.CHANNEL_TEAM_EMAIL,
+        },
     )
 
 
@@ -70,6 +102,7 @@ def agreement_document(request, agreement_id, kind):
 
 urlpatterns = [
     path("agreement/", agreement, name="agreement"),
+    path("documents/", documents, name="documents"),
     path(
         "agreement/<uuid:agreement_id>/<slug:kind>.pdf",
         agreement_document,

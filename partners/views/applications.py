@@ -5,6 +5,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from partners.forms.applications import ApplicationForm, ReplyForm
+from partners.selectors.programme import application_review_days
 from partners.services.applications import (
     application_for_reply_token,
     application_reply,
@@ -40,7 +41,11 @@ def apply(request):
 
 
 def apply_thanks(request):
-    return render(request, "partners/applications/thanks.html")
+    return render(
+        request,
+        "partners/applications/thanks.html",
+        {"review_days": application_review_days()},
+    )
 
 
 @require_http_methods(["GET", "POST"])

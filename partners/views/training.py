@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
-from partners.models import Membership
+from partners import roles
 from partners.selectors.training import (
     EXPIRY_WARNING_DAYS,
     certification_list,
@@ -16,7 +16,7 @@ from portal.pagination import page_of
 from portal.tenancy.access import member_required
 
 
-@member_required(roles={Membership.Role.ADMIN})
+@member_required(roles=roles.VIEW_TRAINING)
 def training(request):
     organisation = request.caller.organisation
     today = timezone.localdate()

@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.tenancy",
-                "partners.context_processors.space_roles",
+                "partners.context_processors.space_navigation",
             ],
         },
     },
@@ -294,6 +294,10 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# One date and time format everywhere (portal/formats): "29 Nov 2026", "29 Nov 2026, 07:03 UTC".
+FORMAT_MODULE_PATH = ["portal.formats"]
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i T"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

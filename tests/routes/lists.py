@@ -153,6 +153,15 @@ def _agreement(tenant):
     return AgreementFactory(organisation=OrganisationFactory(), accepted_by=UserFactory())
 
 
+def _own_signed_agreement(tenant):
+    return AgreementFactory(
+        organisation=tenant.organisation,
+        accepted_by=tenant.membership.user,
+        accepted_at=timezone.now(),
+        accepted_name="Ada Admin",
+    )
+
+
 def _programme(tenant):
     return ProgrammeFactory(code=f"programme-{_n()}", name="Another programme")
 
@@ -264,11 +273,15 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:team": ListRoute(_team_rows),
     "partners:training": ListRoute(_training_rows),
     "partners:activity": ListRoute(_audit_event),
+    "partners:documents": ListRoute(_own_signed_agreement),
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "home": NotAList("the landing page"),
     "healthz": NotAList("one SELECT 1"),
     "favicon.ico": NotAList("a redirect to a static file"),
-    "space:dashboard": NotAList("the caller's organisation and account"),
+    "space:dashboard": NotAList(
+        "the onboarding checklist and tier: a constant number of queries, counted in "
+        "tests/partners/test_first_day.py"
+    ),
     "partners:apply": NotAList("the application form"),
     "partners:apply_thanks": NotAList("a thank-you page"),
     "partners:agreement": NotAList("the caller's organisation's agreement"),

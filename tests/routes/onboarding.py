@@ -2,7 +2,14 @@ from partners import roles
 from partners.models import PartnerApplication
 from partners.services.applications import reply_token
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
-from tests.routes.cases import SIGNING, OwnData, Public, StaffOnly, TenantObject
+from tests.routes.cases import (
+    SIGNING,
+    OwnData,
+    Public,
+    StaffOnly,
+    TenantCollection,
+    TenantObject,
+)
 
 
 def _agreement(tenant):
@@ -59,6 +66,9 @@ ROUTES = {
         statuses=SIGNING,
         data={"post": {"name": "Ada Admin", "accept": "on"}},
     ),
+    # Every signed document stays downloadable (any member; pending organisations see
+    # theirs too, before signing).
+    "partners:documents": TenantCollection("/space/documents/", make=_agreement, statuses=SIGNING),
     "partners:agreement_document": TenantObject(
         "/space/agreement/{id}/agreement.pdf", make=_agreement, statuses=SIGNING
     ),

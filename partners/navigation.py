@@ -1,0 +1,94 @@
+"""The reseller space's navigation: the one list of the pages a partner may use.
+
+Each entry names its page by URL name, its label, its group and the roles that may use it
+(the same ``partners.roles`` set its view checks), and whether a pending organisation (one
+that has not signed its agreement yet) may open it. Desktop (sidebar) and phone (the
+navbar's one menu) render this same list, through ``space_navigation``.
+
+Only built pages are listed: a group with no entry the caller may use is not shown, so a
+partner never sees a promise of something that does not exist yet. A new page joins by
+adding one entry here (tests/partners/test_navigation.py checks that every entry resolves,
+and that each role sees exactly the pages it may open).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from partners import roles
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: str
+    group: str
+    roles: frozenset[str] = roles.ALL
+    #: Open to a pending organisation (the pages of signing the agreement).
+    pending: bool = False
+
+
+#: The groups as the product will grow, in display order. Empty groups are never shown.
+GROUPS: dict[str, str] = {
+    "start": "",  # the dashboard, on its own at the top
+    "sell": "Sell",
+    "customers": "Customers",
+    "money": "Money",
+    "programme": "Programme",
+    "company": "Company",
+}
+
+ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry("space:dashboard", "Dashboard", "start"),
+    NavEntry("partners:training", "Training", "programme", roles=roles.VIEW_TRAINING),
+    NavEntry("partners:agreement", "Agreement", "programme", pending=True),
+    NavEntry("partners:documents", "Documents", "programme", pending=True),
+    NavEntry("partners:profile", "Company profile", "company"),
+    NavEntry("partners:team", "Team", "company"),
+    NavEntry("partners:activity", "Activity", "company", roles=roles.VIEW_ACTIVITY),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str
+    links: tuple[NavLink, ...]
+
+
+def entry_allowed(entry: NavEntry, *, role: str | None, pending: bool) -> bool:
+    return role in entry.roles and (entry.pending or not pending)
+
+
+def page_allowed(url_name: str, *, role: str | None, pending: bool = False) -> bool:
+    """Whether a caller of this role may open the listed page (for links elsewhere, such
+    as the dashboard's checklist)."""
+    return any(
+        entry.url_name == url_name and entry_allowed(entry, role=role, pending=pending)
+        for entry in ENTRIES
+    )
+
+
+def space_navigation(*, role: str | None, pending: bool, path: str) -> list[NavGroup]:
+    """The groups and links a member of this role sees, the current page marked active
+    (its own URL or a page below it; the dashboard only on itself). No queries."""
+    groups: list[NavGroup] = []
+    for key, group_label in GROUPS.items():
+        links = []
+        for entry in ENTRIES:
+            if entry.group != key or not entry_allowed(entry, role=role, pending=pending):
+                continue
+            url = reverse(entry.url_name)
+            active = path == url if entry.url_name == "space:dashboard" else path.startswith(url)
+            links.append(NavLink(label=entry.label, url=url, active=active))
+        if links:
+            groups.append(NavGroup(label=group_label, links=tuple(links)))
+    return groups
