@@ -7,10 +7,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from partners.models import Invitation, Membership, PartnerProfile
+from partners.models import Membership, PartnerProfile
 from partners.navigation import page_allowed
 from partners.selectors.agreements import AgreementState, agreement_state, current_agreement
 from partners.selectors.directory import profile_is_listed
+from partners.selectors.team import invitation_open_list
 from partners.selectors.training import Requirement, certified_counts
 
 
@@ -81,7 +82,8 @@ def onboarding_checklist(*, organisation, role: str | None, on: datetime.date) -
         profile_detail = "Describe your company (30 to 100 words) to be listed"
 
     members = Membership.objects.for_tenant(organisation).count()
-    invited = Invitation.objects.for_tenant(organisation).filter(revoked_at__isnull=True).exists()
+    # Accepted invitations are members already (the first administrator's among them).
+    invited = invitation_open_list(organisation=organisation).exists()
     if members > 1:
         team_detail = f"{members} members"
     elif invited:
