@@ -13,6 +13,7 @@ from partners.selectors.agreements import AgreementState, agreement_state, curre
 from partners.selectors.directory import profile_is_listed
 from partners.selectors.team import invitation_open_list
 from partners.selectors.training import Requirement, certified_counts
+from portal.formats import format_date
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,9 @@ def onboarding_checklist(*, organisation, role: str | None, on: datetime.date) -
     agreement = current_agreement(organisation=organisation)
     state = agreement_state(organisation=organisation, agreement=agreement)
     if state == AgreementState.SIGNED:
-        agreement_detail = f"Signed by {agreement.accepted_name}"
+        agreement_detail = (
+            f"Signed by {agreement.accepted_name} on {format_date(agreement.accepted_at)}"
+        )
     elif state == AgreementState.ON_FILE:
         agreement_detail = "In force, on file with the channel team"
     elif state == AgreementState.READY:

@@ -10,10 +10,10 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
 
 from portal.audit.selectors import audit_trail_for_object
 from portal.audit.services import audit_record, audit_values, recorded_in_this_request
+from portal.formats import format_datetime
 from portal.models import AuditEvent
 
 
@@ -153,7 +153,7 @@ class AuditTrailMixin:
             "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
             (
                 (
-                    localtime(e.at).strftime("%Y-%m-%d %H:%M"),
+                    format_datetime(e.at),
                     e.actor_label,
                     e.action,
                     e.summary,

@@ -18,7 +18,10 @@ DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i T"
 
 
-def format_date(value: datetime.date) -> str:
+def format_date(value: datetime.date | datetime.datetime) -> str:
+    """A date, or the UTC date of an aware datetime, e.g. "29 Nov 2026"."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value, datetime.UTC).date()
     return dateformat.format(value, DATE_FORMAT)
 
 

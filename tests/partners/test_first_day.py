@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.admin.utils import display_for_value
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -292,6 +293,9 @@ def test_one_date_format_on_pages_and_in_emails(
     )
     moment = datetime.datetime(2026, 11, 29, 7, 3, tzinfo=datetime.UTC)
     assert formats.format_datetime(moment) == "29 Nov 2026, 07:03 UTC"
+    # The admin's lists and read-only fields follow the same formats
+    assert display_for_value(moment, "") == "29 Nov 2026, 07:03 UTC"
+    assert display_for_value(moment.date(), "") == "29 Nov 2026"
 
     # An invitation email says when it expires in that format, never as an ISO string
     with django_capture_on_commit_callbacks(execute=True):
