@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from partners.models import Agreement
+from portal.vendor.selectors import current_vendor
 
 
 def _pdf(template: str, context: dict) -> bytes:
@@ -26,6 +27,9 @@ def _context(agreement: Agreement) -> dict:
         "tier": organisation.tier,
         "application": getattr(organisation, "application", None),
         "issued_on": timezone.localdate(),
+        # The seller of record as it is when the document is rendered (the stored PDF keeps
+        # it, whatever the channel team changes later).
+        "vendor": current_vendor(),
     }
 
 

@@ -4,12 +4,25 @@ from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from portal.vendor.selectors import current_vendor
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         """No self-service sign-up: partners apply through the application form, and people
         join through an invitation from their organisation's admin or the channel team."""
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth renders its emails without the context processors: the vendor's
+        signature (templates/account/email/base_message.txt) needs it given."""
+        super().send_mail(template_prefix, email, {"vendor": current_vendor(), **context})
+
+    def format_email_subject(self, subject) -> str:
+        brand = current_vendor().brand_name
+        if not brand:
+            return super().format_email_subject(subject)
+        return f"[{brand} Partner Portal] {subject}"
 
     def get_login_redirect_url(self, request) -> str:
         """The channel team lands in the admin; partners in their reseller space."""

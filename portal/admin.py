@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.admin import AuditEventAdmin, AuditTrailMixin
 from portal.models import OutboxTask, User
+from portal.vendor.admin import VendorAdmin
 
-__all__ = ["AuditEventAdmin", "OutboxTaskAdmin", "UserAdmin"]
+__all__ = ["AuditEventAdmin", "OutboxTaskAdmin", "UserAdmin", "VendorAdmin"]
 
 
 @admin.register(User)

@@ -1,11 +1,14 @@
 """Accounts (people log in with their email address; there are no usernames), the
-outbox and the audit trail."""
+outbox, the audit trail and the vendor whose portal this is."""
+
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from portal.tenancy.models import TenantQuerySet
 
@@ -146,3 +149,110 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.object_repr}"
+
+
+def _vendor_logo_path(instance, filename):
+    return f"vendor/logo-{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class Vendor(models.Model):
+    """The vendor (seller of record) whose partner portal this is (SPEC §3.12): its brand,
+    legal identity, bank details and contacts, shown on every page, email and document.
+
+    One row: ``key`` is always 1 (a check and a unique constraint hold it). The channel team
+    edits it in the admin through ``portal.vendor.services.vendor_update``; it is platform
+    data, not a tenant's (no row-level security)."""
+
+    key = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)
+
+    brand_name = models.CharField(
+        max_length=100, help_text="How partners know the vendor, e.g. Vates."
+    )
+    logo = models.ImageField(
+        upload_to=_vendor_logo_path,
+        blank=True,
+        help_text="PNG, JPEG or WebP, shown in the header beside the brand name.",
+    )
+
+    legal_name = models.CharField(
+        "legal entity", max_length=200, help_text="The company's registered name, e.g. Vates SAS."
+    )
+    registered_address = models.TextField(
+        help_text="The registered office, one line per line of the address."
+    )
+    country = CountryField(help_text="Country of the registered office.")
+    vat_number = models.CharField(
+        "VAT number", max_length=20, help_text="With its country prefix, e.g. FR11123456782."
+    )
+    company_number = models.CharField(
+        "company number",
+        max_length=20,
+        help_text="For a French company, the SIREN (nine digits).",
+    )
+    company_registry = models.CharField(
+        "registry",
+        max_length=100,
+        blank=True,
+        help_text="Where it is registered, e.g. RCS Grenoble.",
+    )
+    governing_law = models.CharField(
+        max_length=100, help_text="The law that governs the partner agreement, e.g. French law."
+    )
+    courts = models.CharField(
+        "competent courts",
+        max_length=200,
+        help_text="The courts that settle disputes, e.g. the courts of Grenoble, France.",
+    )
+
+    bank_name = models.CharField(max_length=100, blank=True)
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+
+    support_email = models.EmailField("support email")
+    support_url = models.URLField("support website", blank=True)
+    channel_team_email = models.EmailField("channel team email")
+    channel_team_phone = models.CharField("channel team phone", max_length=30, blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "vendor"
+        verbose_name_plural = "vendor"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(key=1), name="vendor_single_row"),
+        ]
+
+    def __str__(self):
+        return self.legal_name or self.brand_name or "Vendor"
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.registered_address.splitlines() if line.strip()]
+
+    @property
+    def address_one_line(self) -> str:
+        return ", ".join(self.address_lines)
+
+    @property
+    def iban_display(self) -> str:
+        """In groups of four, as banks print it."""
+        return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))
+
+    @property
+    def company_registration(self) -> str:
+        """As French documents print it: "RCS Grenoble 123 456 782"."""
+        number = self.company_number
+        if len(number) == 9 and number.isdigit():
+            number = f"{number[:3]} {number[3:6]} {number[6:]}"
+        return " ".join(part for part in (self.company_registry, number) if part)
+
+    @property
+    def logo_url(self) -> str | None:
+        """The site-relative URL of the logo, versioned by its file name (a new logo is
+        fetched at once despite caching); None without one."""
+        if not self.logo:
+            return None
+        from django.urls import reverse
+
+        version = self.logo.name.rsplit("/", 1)[-1].split(".", 1)[0]
+        return f"{reverse('vendor_logo')}?v={version}"

@@ -48,6 +48,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("vendor/logo", views.vendor_logo, name="vendor_logo"),
     path("space/", include((space_urls, "space"))),
     path("", include("partners.urls")),
     path("accounts/", include("allauth.urls")),

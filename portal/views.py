@@ -1,15 +1,28 @@
 from django.conf import settings
-from django.db import connection
-from django.http import JsonResponse
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from partners.selectors.onboarding import onboarding_checklist
 from partners.selectors.programme import tier_overview
 from portal.api.errors import json_error
+from portal.models import Vendor
 from portal.tenancy.access import member_required
+from portal.vendor.selectors import current_vendor
+
+#: The logo's URL carries its version (?v=): a new logo is a new URL.
+VENDOR_LOGO_CACHE_SECONDS = 24 * 3600
+VENDOR_LOGO_CONTENT_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+}
 
 
 def favicon(request):
@@ -19,6 +32,24 @@ def favicon(request):
 
 def home(request):
     return render(request, "portal/home.html")
+
+
+@require_safe
+def vendor_logo(request):
+    """The vendor's logo (MEDIA_ROOT is not served by any URL)."""
+    vendor = current_vendor(request=request)
+    extension = vendor.logo.name.rsplit(".", 1)[-1].lower() if vendor.logo else ""
+    content_type = VENDOR_LOGO_CONTENT_TYPES.get(extension)
+    if content_type is None:
+        raise Http404
+    try:
+        with vendor.logo.open("rb") as file:
+            content = file.read()
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = HttpResponse(content, content_type=content_type)
+    response["Cache-Control"] = f"public, max-age={VENDOR_LOGO_CACHE_SECONDS}"
+    return response
 
 
 @member_required
@@ -74,4 +105,10 @@ def bad_request(request, exception=None):
 def server_error(request):
     if _wants_json(request):
         return json_error(500, "server_error", "Something went wrong on our side.")
-    return render(request, "500.html", status=500)
+    # The error may be the database's (or have aborted the request's transaction): the
+    # vendor read for the page is reused, or read now if it can be, or left out.
+    try:
+        vendor = current_vendor(request=request)
+    except DatabaseError:
+        vendor = Vendor()
+    return HttpResponse(loader.render_to_string("500.html", {"vendor": vendor}), status=500)

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.tenancy",
+                "portal.context_processors.vendor",
                 "partners.context_processors.space_navigation",
             ],
         },
