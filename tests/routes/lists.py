@@ -278,6 +278,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "home": NotAList("the landing page"),
     "healthz": NotAList("one SELECT 1"),
     "favicon.ico": NotAList("a redirect to a static file"),
+    "vendor_logo": NotAList("one image file"),
+    "admin:portal_vendor_changelist": NotAList("one row: it redirects to the vendor's page"),
     "space:dashboard": NotAList(
         "the onboarding checklist and tier: a constant number of queries, counted in "
         "tests/partners/test_first_day.py"

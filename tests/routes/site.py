@@ -7,6 +7,8 @@ ROUTES: dict[str, object] = {
     "home": Public("the landing page", path="/"),
     "healthz": Public("the load balancer's health check", path="/healthz"),
     "favicon.ico": Public("a redirect to a static file", path="/favicon.ico", expect=301),
+    # No logo uploaded in the tests: the route answers 404 (a logo is platform data).
+    "vendor_logo": Public("the vendor's logo, no tenant's data", path="/vendor/logo", expect=404),
     "api-schema": Public("the OpenAPI schema: operations, never data", path="/api/schema/"),
     "api-docs": Public("the API's documentation page", path="/api/docs/"),
 }
