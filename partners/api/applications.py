@@ -48,6 +48,7 @@ class ApplicationCreateView(APIView):
     throttle_classes = [ApplicationRateThrottle]
 
     @extend_schema(
+        summary="Apply to join the partner programme",
         request=ApplicationSubmitSerializer,
         responses={201: ApplicationReceiptSerializer, **ERROR_RESPONSES(400)},
         auth=[],
@@ -75,6 +76,7 @@ class StaffApplicationList(generics.ListAPIView):
     pagination_class = LinkHeaderPagination
 
     @extend_schema(
+        summary="The review queue, oldest first",
         parameters=[
             OpenApiParameter("status", str, enum=PartnerApplication.Status.values, required=False),
             *LINK_HEADER_PARAMETERS,
@@ -108,7 +110,10 @@ class _StaffApplicationAction(APIView):
 
 
 class StaffApplicationDetail(_StaffApplicationAction):
-    @extend_schema(responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(403, 404)})
+    @extend_schema(
+        summary="One application with its checks",
+        responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(403, 404)},
+    )
     def get(self, request, application_id):
         return self.answer(application_id)
 
@@ -117,6 +122,7 @@ class StaffApplicationApprove(_StaffApplicationAction):
     permission_classes = [StaffPermission("partners.review_application")]
 
     @extend_schema(
+        summary="Approve: creates the organisation, its agreement and invitation",
         request=None,
         responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)},
     )
@@ -147,14 +153,26 @@ class _StaffApplicationDecision(_StaffApplicationAction):
 _DECISION_RESPONSES = {200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)}
 
 
-@extend_schema_view(post=extend_schema(request=ReasonSerializer, responses=_DECISION_RESPONSES))
+@extend_schema_view(
+    post=extend_schema(
+        summary="Reject, with a reason emailed to the applicant",
+        request=ReasonSerializer,
+        responses=_DECISION_RESPONSES,
+    )
+)
 class StaffApplicationReject(_StaffApplicationDecision):
     serializer_class = ReasonSerializer
     service = application_reject
     text_field = "reason"
 
 
-@extend_schema_view(post=extend_schema(request=MessageSerializer, responses=_DECISION_RESPONSES))
+@extend_schema_view(
+    post=extend_schema(
+        summary="Ask the applicant for more information",
+        request=MessageSerializer,
+        responses=_DECISION_RESPONSES,
+    )
+)
 class StaffApplicationRequestInfo(_StaffApplicationDecision):
     serializer_class = MessageSerializer
     service = application_request_info
@@ -173,7 +191,10 @@ class AgreementView(APIView):
             raise NotFound("Your organisation has no agreement yet.")
         return agreement
 
-    @extend_schema(responses={200: AgreementSerializer, **ERROR_RESPONSES(401, 403, 404)})
+    @extend_schema(
+        summary="The organisation's agreement and its documents",
+        responses={200: AgreementSerializer, **ERROR_RESPONSES(401, 403, 404)},
+    )
     def get(self, request):
         return Response(
             AgreementSerializer(self.current(request), context={"request": request}).data
@@ -187,6 +208,7 @@ class AgreementSignView(AgreementView):
     http_method_names = ["post", "options"]
 
     @extend_schema(
+        summary="Sign the agreement (administrators)",
         request=SignSerializer,
         responses={200: AgreementSerializer, **ERROR_RESPONSES(400, 401, 403, 404, 409)},
     )

@@ -143,13 +143,17 @@ class ProfileView(APIView):
     roles_by_action = {"patch": roles.EDIT_PROFILE, "*": roles.ALL}
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: ProfileSerializer, **ERROR_RESPONSES(401, 403)})
+    @extend_schema(
+        summary="The organisation's locator profile",
+        responses={200: ProfileSerializer, **ERROR_RESPONSES(401, 403)},
+    )
     def get(self, request):
         organisation = request._request.caller.organisation
         profile = profile_for_organisation(organisation=organisation)
         return Response(ProfileSerializer(profile, context={"request": request}).data)
 
     @extend_schema(
+        summary="Change the locator profile (administrators)",
         request={
             "application/json": ProfileUpdateSerializer,
             "multipart/form-data": ProfileUpdateSerializer,
@@ -194,7 +198,11 @@ class DirectoryListView(_PublicDirectoryView, generics.ListAPIView):
     filter_backends = [DjangoFilterBackend]
     filterset_class = DirectoryFilterSet
 
-    @extend_schema(auth=[], responses={200: DirectoryEntrySerializer, **ERROR_RESPONSES(400, 404)})
+    @extend_schema(
+        summary="Search listed partners",
+        auth=[],
+        responses={200: DirectoryEntrySerializer, **ERROR_RESPONSES(400, 404)},
+    )
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
 
@@ -202,7 +210,11 @@ class DirectoryListView(_PublicDirectoryView, generics.ListAPIView):
 class DirectoryDetailView(_PublicDirectoryView, APIView):
     """One listed partner; pending, suspended and unlisted partners are not found."""
 
-    @extend_schema(auth=[], responses={200: DirectoryEntrySerializer, **ERROR_RESPONSES(404)})
+    @extend_schema(
+        summary="One listed partner",
+        auth=[],
+        responses={200: DirectoryEntrySerializer, **ERROR_RESPONSES(404)},
+    )
     def get(self, request, id):
         profile = directory_entry(organisation_id=id)
         data = DirectoryEntrySerializer(profile, context={"request": request}).data

@@ -10,7 +10,10 @@ from portal.api.schema import ERROR_RESPONSES
 class MeView(APIView):
     """Who am I: the user, their organisation (with partner type and tier) and role."""
 
-    @extend_schema(responses={200: MeSerializer, **ERROR_RESPONSES(401)})
+    @extend_schema(
+        summary="Who am I: user, organisation and role",
+        responses={200: MeSerializer, **ERROR_RESPONSES(401)},
+    )
     def get(self, request):
         caller = request._request.caller
         return Response(

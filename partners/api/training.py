@@ -83,7 +83,10 @@ class SalesTrainingViewSet(mixins.ListModelMixin, TenantViewSet):
     serializer_class = SalesTrainingSerializer
     roles_by_action = _ADMINS
 
-    @extend_schema(responses={200: SalesTrainingSerializer(many=True), **ERROR_RESPONSES(403)})
+    @extend_schema(
+        summary="Sales training attendances",
+        responses={200: SalesTrainingSerializer(many=True), **ERROR_RESPONSES(403)},
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -98,7 +101,10 @@ class CertificationViewSet(mixins.ListModelMixin, TenantViewSet):
     def refine_queryset(self, queryset):
         return certifications_with_status(queryset, on=timezone.localdate())
 
-    @extend_schema(responses={200: CertificationSerializer(many=True), **ERROR_RESPONSES(403)})
+    @extend_schema(
+        summary="Technical certifications and their status",
+        responses={200: CertificationSerializer(many=True), **ERROR_RESPONSES(403)},
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -131,6 +137,7 @@ class TrainingSummaryView(APIView):
     roles_by_action = _ADMINS
 
     @extend_schema(
+        summary="Certified people counted against the tier's requirements",
         parameters=[SummaryQuerySerializer],
         responses={200: TrainingSummarySerializer, **ERROR_RESPONSES(400, 403)},
     )

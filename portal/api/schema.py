@@ -1,7 +1,38 @@
 """OpenAPI declarations shared by every endpoint (schemathesis and clients rely on them)."""
 
+from drf_spectacular.drainage import warn
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+from portal.settings.api_docs import API_PREFIX, API_TAGS
+
+_TAG_BY_PREFIX = sorted(
+    ((prefix, tag) for tag, _, prefixes in API_TAGS for prefix in prefixes),
+    key=lambda item: len(item[0]),
+    reverse=True,
+)
+
+
+def tag_for_path(path: str) -> str | None:
+    relative = path.removeprefix(API_PREFIX)
+    for prefix, tag in _TAG_BY_PREFIX:
+        if relative == prefix or relative.startswith(prefix + "/"):
+            return tag
+    return None
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, with each operation under its area's tag (``API_TAGS``)
+    instead of the first path segment (which is "v1" for every operation)."""
+
+    def get_tags(self) -> list[str]:
+        tag = tag_for_path(self.path)
+        if tag is None:
+            warn(f"{self.path} is in no section of the API docs: add it to API_TAGS.")
+            return super().get_tags()
+        return [tag]
+
 
 ErrorSerializer = inline_serializer(
     name="Error",

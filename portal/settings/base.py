@@ -10,6 +10,8 @@ from datetime import timedelta
 import environ
 from csp.constants import NONE, SELF
 
+from .api_docs import API_DESCRIPTION
+from .api_docs import TAGS as API_TAGS
 from .paths import BASE_DIR, VAR_DIR
 
 env = environ.Env()
@@ -212,7 +214,7 @@ REST_FRAMEWORK = {
         "portal.api.authentication.CallerAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
@@ -233,11 +235,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Partner Portal API",
-    "DESCRIPTION": (
-        "Reseller space API. Log in with POST /_allauth/app/v1/auth/login "
-        '{"email", "password"} and send the returned meta.session_token as the '
-        "X-Session-Token header."
-    ),
+    "DESCRIPTION": API_DESCRIPTION,
+    "TAGS": API_TAGS,
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,0 +1,86 @@
+"""What the API docs (/api/docs/) say beyond the operations: the introduction (how to log
+in) and the sections. Plain data, read by the settings (SPECTACULAR_SETTINGS) and by
+portal.api.schema, which puts each operation in its section."""
+
+API_PREFIX = "/api/v1/"
+
+#: The API docs' sections, in their order: (tag, description, path prefixes under /api/v1/).
+#: Every operation is listed under the tag of the longest prefix its path starts with; an
+#: operation under none makes schema generation warn, so ``spectacular --fail-on-warn`` (CI)
+#: fails until its area is named here.
+API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Account", "Who is calling: the user, their organisation, role and tier.", ("me",)),
+    (
+        "Team",
+        "The organisation's members and invitations (administrators change them).",
+        ("members", "invitations"),
+    ),
+    ("Profile", "The organisation's public profile in the partner locator.", ("profile",)),
+    ("Agreement", "The partner agreement: its documents and the signature.", ("agreement",)),
+    ("Training", "Sales training and technical certifications.", ("training",)),
+    ("Activity", "The organisation's audit trail (administrators).", ("activity",)),
+    (
+        "Directory",
+        "The public partner locator: listed partners only, no login.",
+        ("directory",),
+    ),
+    ("Applications", "Applying to the partner programme: no login.", ("applications",)),
+    (
+        "Staff: applications",
+        "The channel team's review of applications (staff with the named permission).",
+        ("staff/applications",),
+    ),
+]
+
+#: For SPECTACULAR_SETTINGS["TAGS"]: the sections with their descriptions, in order.
+TAGS = [{"name": tag, "description": description} for tag, description, _ in API_TAGS]
+
+
+API_DESCRIPTION = """
+The reseller space's API: the same data and rules as the portal's pages, for your own tools.
+Every partner-owned resource is your organisation's; another organisation's answers 404.
+The interactive page you are reading is generated from the code: [back to the portal](/).
+
+## Logging in
+
+The API uses allauth's *app* login. Send your portal email and password once:
+
+```
+POST /_allauth/app/v1/auth/login
+Content-Type: application/json
+
+{"email": "admin@northwind.example", "password": "..."}
+```
+
+A `200` answer carries a session token in `meta.session_token`:
+
+```
+{
+  "status": 200,
+  "data": {
+    "user": {"id": 7, "display": "admin@northwind.example",
+             "email": "admin@northwind.example", "has_usable_password": true},
+    "methods": [{"method": "password", "at": 1795937630.77, "email": "admin@northwind.example"}]
+  },
+  "meta": {"is_authenticated": true, "session_token": "3pi1n7uoxw9shlrvbgi0lmq50jnf9as4"}
+}
+```
+
+Send that token as the `X-Session-Token` header on every request
+(`curl -H "X-Session-Token: 3pi1n7uo..." https://portal.example/api/v1/me`); on this page,
+paste it under **Authorize** (`SessionToken`). A wrong password answers `400` with
+`{"status": 400, "errors": [{"message": "...", "code": "email_password_mismatch",
+"param": "password"}]}`;
+too many attempts answer `429`. An account with two-factor authentication answers `401`
+with the pending `mfa_authenticate` flow: finish it with
+`POST /_allauth/app/v1/auth/2fa/authenticate` `{"code": "123456"}` and the same token.
+End the session with `DELETE /_allauth/app/v1/auth/session` and the token.
+
+Browsers logged in to the portal use their session cookie instead (with the CSRF token
+for writes).
+
+## Errors
+
+Errors share one shape: `{"code": "...", "detail": "...", "fields": {"name": ["..."]}}`
+(`fields` for bad input only). Lists come in pages (`?page=`).
+"""
