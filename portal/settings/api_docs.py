@@ -82,5 +82,5 @@ for writes).
 ## Errors
 
 Errors share one shape: `{"code": "...", "detail": "...", "fields": {"name": ["..."]}}`
-(`fields` for bad input only). Lists come in pages (`?page=`).
+(`fields` for bad input only). Lists come in pages: `?page=`, `?page_size=` (up to 100).
 """
