@@ -66,15 +66,17 @@ A `200` answer carries a session token in `meta.session_token`:
 }
 ```
 
-Send that token as the `X-Session-Token` header on every request
-(`curl -H "X-Session-Token: 3pi1n7uo..." https://portal.example/api/v1/me`); on this page,
-paste it under **Authorize** (`SessionToken`). A wrong password answers `400` with
-`{"status": 400, "errors": [{"message": "...", "code": "email_password_mismatch",
-"param": "password"}]}`;
-too many attempts answer `429`. An account with two-factor authentication answers `401`
-with the pending `mfa_authenticate` flow: finish it with
-`POST /_allauth/app/v1/auth/2fa/authenticate` `{"code": "123456"}` and the same token.
-End the session with `DELETE /_allauth/app/v1/auth/session` and the token.
+Send that token as the `X-Session-Token` header on every request:
+`curl -H "X-Session-Token: 3pi1n7uo..." https://portal.example/api/v1/me`. On this page,
+paste it under **Authorize** (`SessionToken`).
+
+- A wrong password answers `400`: `{"status": 400, "errors": [{"message": "...",
+  "code": "email_password_mismatch", "param": "password"}]}`.
+- Too many attempts answer `429`.
+- An account with two-factor authentication answers `401` with the pending
+  `mfa_authenticate` flow: finish it with `POST /_allauth/app/v1/auth/2fa/authenticate`
+  `{"code": "123456"}` and the same token.
+- `DELETE /_allauth/app/v1/auth/session` with the token ends the session.
 
 Browsers logged in to the portal use their session cookie instead (with the CSRF token
 for writes).

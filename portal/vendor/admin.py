@@ -15,11 +15,18 @@ from portal.vendor.services import EDITABLE_FIELDS, vendor_update, vendor_valida
 
 class VendorForm(ServiceValidatedForm):
     validated_fields = EDITABLE_FIELDS
-    support_url = forms.URLField(label="support website", required=False, assume_scheme="https")
+    support_url = forms.URLField(label="Support website", required=False, assume_scheme="https")
 
     class Meta:
         model = Vendor
         fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "registered_address": forms.Textarea(attrs={"rows": 3, "cols": 50}),
+            "legal_name": forms.TextInput(attrs={"size": 50}),
+            "courts": forms.TextInput(attrs={"size": 60}),
+            "governing_law": forms.TextInput(attrs={"size": 40}),
+            "support_url": forms.URLInput(attrs={"size": 40}),
+        }
 
     def validate(self, data: dict) -> dict:
         values = vendor_validate(data=_changes(data))

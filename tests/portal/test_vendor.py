@@ -363,3 +363,32 @@ def test_a_page_reads_the_vendor_once(vates, tenants):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/space/").status_code == 200
     assert sum('"portal_vendor"' in q["sql"] for q in queries.captured_queries) == 1
+
+
+@pytest.mark.django_db
+def test_a_logo_uploaded_in_the_admin_is_served_and_shown_in_the_header(vates, settings, tmp_path):
+    from tests.partners.factories_directory import image_bytes, upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = browser(staff_user("portal.view_vendor", "portal.change_vendor"))
+    assert Client().get("/vendor/logo").status_code == 404  # none yet
+
+    for content, name in [
+        (b"not an image", "logo.png"),
+        (image_bytes(20, 20, fmt="GIF"), "logo.gif"),
+    ]:
+        refused = post_admin_form(client, ADMIN_URL, "vendor_form", logo=upload(content, name=name))
+        assert refused.status_code == 200
+        assert "image" in str(refused.context["adminform"].form.errors["logo"])
+    assert not current_vendor().logo
+
+    saved = post_admin_form(client, ADMIN_URL, "vendor_form", logo=upload(image_bytes(120, 40)))
+    assert saved.status_code == 302
+
+    logo_url = current_vendor().logo_url
+    assert logo_url.startswith("/vendor/logo?v=")
+    response = Client().get(logo_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    header = Client().get("/").content.decode().split("</nav>")[0]
+    assert f'src="{logo_url}"' in header
