@@ -10,6 +10,7 @@ from django.utils import timezone
 from partners.models import (
     Membership,
     Organisation,
+    PartnerApplication,
     PartnerProfile,
     SalesTraining,
     TechnicalCertification,
@@ -75,6 +76,38 @@ ACCOUNTS = [
 ]
 
 
+APPLICATIONS = [
+    # company, country, type code, days since submitted (the review time is 10 days), contact
+    (
+        "Alpine Cloud Services AG",
+        "CH",
+        "msp",
+        13,
+        ("Lukas Meier", "lukas.meier@alpinecloud.example"),
+        "We run managed private clouds for 40 mid-sized Swiss companies and want to move "
+        "them from VMware to XCP-ng with Xen Orchestra backups.",
+    ),
+    (
+        "Lisboa Sistemas Lda",
+        "PT",
+        "reseller",
+        4,
+        ("Marta Silva", "marta.silva@lisboasistemas.example"),
+        "Infrastructure reseller for public-sector customers in Portugal; two current "
+        "tenders ask for an open-source hypervisor.",
+    ),
+    (
+        "Nordlys Hosting AS",
+        "NO",
+        "csp",
+        1,
+        ("Erik Johansen", "erik@nordlys.example"),
+        "Virtual machine hosting from two data centres in Oslo; we want to offer XCP-ng "
+        "pools to our customers.",
+    ),
+]
+
+
 def seed(*, stdout, password: str) -> None:
     for code in ("xen-orchestra", "opennebula", "mattermost"):
         programme_load(code=code)
@@ -135,7 +168,36 @@ def seed(*, stdout, password: str) -> None:
                 defaults={"organisation": organisations[organisation_name], "role": role},
             )
     _seed_training(organisations["Northwind Distribution"])
-    stdout.write(f"  partners: {len(organisations)} organisations, {len(ACCOUNTS)} accounts")
+    _seed_applications(vates, types)
+    stdout.write(
+        f"  partners: {len(organisations)} organisations, {len(ACCOUNTS)} accounts, "
+        f"{len(APPLICATIONS)} applications"
+    )
+
+
+def _seed_applications(programme, types) -> None:
+    """Applications waiting for review, one of them past the programme's review time, so
+    the channel team's queue is alive on first login. Each is added once: one the demo
+    reviewer has decided on stays decided when the seed runs again."""
+    for company, country, type_code, days, (name, email), expectations in APPLICATIONS:
+        if PartnerApplication.objects.filter(company_name=company).exists():
+            continue
+        application = PartnerApplication.objects.create(
+            programme=programme,
+            partner_type=types[type_code],
+            company_name=company,
+            country=country,
+            website=f"https://www.{company.split()[0].lower()}.example",
+            years_in_operation=8,
+            contact_name=name,
+            contact_email=email,
+            expectations=expectations,
+        )
+        # submitted_at is set on creation (auto_now_add): back-date it without a second
+        # history row.
+        PartnerApplication.objects.filter(pk=application.pk).update(
+            submitted_at=timezone.now() - timedelta(days=days)
+        )
 
 
 def _upsert(model, *, defaults: dict, **lookup):

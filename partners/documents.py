@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from partners.models import Agreement
+from partners.selectors.programme import discount_range
 from portal.vendor.selectors import current_vendor
 
 
@@ -24,6 +25,7 @@ def _context(agreement: Agreement) -> dict:
         "organisation": organisation,
         "programme": partner_type.programme,
         "partner_type": partner_type,
+        "discount_range": discount_range(partner_type=partner_type),
         "tier": organisation.tier,
         "application": getattr(organisation, "application", None),
         "issued_on": timezone.localdate(),

@@ -41,6 +41,11 @@ class OutboxTaskAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Every field is read-only: the page must not offer a Save button that saves
+        # nothing. (Deleting a stuck task stays possible.)
+        return False
+
 
 # allauth's admin shows an authenticator's ``data``: the TOTP secret and the recovery
 # codes' seed, in clear. Staff need to see that a person has an authenticator (and to

@@ -1,6 +1,7 @@
 import logging
 
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class PortalConfig(AppConfig):
@@ -24,3 +25,10 @@ class PortalConfig(AppConfig):
             logging.getLogger("portal").warning(
                 "REDIS_URL is not set: Celery tasks run in-process (eager), beat does not run."
             )
+
+
+class PortalAdminConfig(AdminConfig):
+    """Django's admin with the channel team's site (portal.admin_site): same URLs, same
+    ModelAdmins and permissions, a home page that starts with the review queues."""
+
+    default_site = "portal.admin_site.PortalAdminSite"

@@ -8,8 +8,6 @@ from portal import views
 
 # The admin login goes through allauth: its rate limits and MFA apply to staff too.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Partner Portal: channel team"
-admin.site.site_title = "Partner Portal admin"
 
 space_urls = [
     path("", views.dashboard, name="dashboard"),

@@ -11,14 +11,18 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import PartnerApplication
 from partners.selectors.applications import (
     application_age,
     application_checks,
+    application_queue_counts,
     applications_for_review,
+    applications_late,
 )
 from partners.services.applications import (
     REVIEW_PERMISSION,
@@ -26,9 +30,45 @@ from partners.services.applications import (
     application_reject,
     application_request_info,
 )
+from portal.admin_filters import country_filter
+from portal.admin_site import ReviewQueue, register_review_queue
 from portal.audit.admin import AuditTrailMixin
 from portal.errors import DomainError
 from portal.service_admin import NoHistoryRevertMixin, has_staff_permission
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Opens on "Awaiting review" (what the channel team has to decide); "All" is one
+    click away and kept in the address (``?status=all``)."""
+
+    title = "status"
+    parameter_name = "status"
+    default = PartnerApplication.Status.SUBMITTED
+
+    def lookups(self, request, model_admin):
+        return PartnerApplication.Status.choices
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        value = self.value()
+        yield {
+            "selected": value == "all",
+            "query_string": changelist.get_query_string({self.parameter_name: "all"}),
+            "display": "All",
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value())
 
 
 class LateFilter(admin.SimpleListFilter):
@@ -40,17 +80,7 @@ class LateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            open_ids = [
-                a.pk
-                for a in queryset.filter(
-                    status__in=[
-                        PartnerApplication.Status.SUBMITTED,
-                        PartnerApplication.Status.INFO_REQUESTED,
-                    ]
-                ).select_related("programme")
-                if application_age(application=a)[1]
-            ]
-            return queryset.filter(pk__in=open_ids)
+            return applications_late(queryset)
         return queryset
 
 
@@ -65,11 +95,17 @@ class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHisto
         "partner_type",
         "country",
         "status",
-        "submitted_at",
+        "submitted",
         "age",
         "checks_summary",
     ]
-    list_filter = ["status", LateFilter, "programme", "partner_type", "country"]
+    list_filter = [
+        StatusFilter,
+        LateFilter,
+        "programme",
+        ("partner_type", admin.RelatedOnlyFieldListFilter),  # the types applied for
+        country_filter(),
+    ]
     search_fields = ["company_name", "contact_email", "contact_name", "website"]
     list_select_related = ["programme", "partner_type"]
     date_hierarchy = "submitted_at"
@@ -124,13 +160,32 @@ class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHisto
         extra_context = {**(extra_context or {}), "can_review": self.has_review_permission(request)}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description="age")
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            age, late = application_age(application=obj)
+            context.update(
+                review_age_days=age.days,
+                review_late=late,
+                review_days=obj.programme.application_review_days,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description="submitted", ordering="submitted_at")
+    def submitted(self, obj):
+        return date_format(localtime(obj.submitted_at).date())
+
+    @admin.display(description="waiting")
     def age(self, obj):
+        """Days waited against the programme's review time (a decided application: the
+        days it took)."""
         age, late = application_age(application=obj)
-        label = f"{age.days} d / {obj.programme.application_review_days} d"
+        label = f"{age.days} of {obj.programme.application_review_days} days"
         if late:
-            return format_html('<strong class="portal-late">{} late</strong>', label)
-        return label
+            return format_html(
+                '<span class="portal-nowrap">{}</span> <strong class="portal-late">late</strong>',
+                label,
+            )
+        return format_html('<span class="portal-nowrap">{}</span>', label)
 
     @admin.display(description="checks")
     def checks_summary(self, obj):
@@ -141,12 +196,18 @@ class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHisto
     @admin.display(description="checks")
     def checks(self, obj):
         return format_html(
-            "<ul>{}</ul>",
+            '<ul class="portal-checks">{}</ul>',
             format_html_join(
                 "",
-                "<li>{} {}: {}</li>",
+                '<li class="{}"><span class="portal-check-mark">{}</span> {} '
+                '<span class="portal-check-detail">{}</span></li>',
                 (
-                    ("✔" if c.passed else "✘", c.label, c.detail)
+                    (
+                        "portal-check-passed" if c.passed else "portal-check-failed",
+                        "Passed:" if c.passed else "Not met:",
+                        c.label,
+                        c.detail,
+                    )
                     for c in application_checks(application=obj)
                 ),
             ),
@@ -210,7 +271,7 @@ class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHisto
         return self._with_text(
             request,
             pk,
-            "Request more information",
+            "Ask for information",
             "What the applicant should tell you",
             lambda a, text: application_request_info(
                 application=a, actor=request.user, message=text
@@ -244,3 +305,14 @@ class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHisto
             "checks": application_checks(application=application),
         }
         return TemplateResponse(request, "admin/partners/partnerapplication/decide.html", context)
+
+
+register_review_queue(
+    ReviewQueue(
+        label="Partner applications",
+        model=PartnerApplication,
+        waiting_query="status=submitted",
+        late_query="status=submitted&late=yes",
+        counts=application_queue_counts,
+    )
+)

@@ -10,10 +10,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
-from partners.models import Agreement, Invitation, Membership, Organisation, PartnerProfile
+from partners.models import (
+    Agreement,
+    Invitation,
+    Membership,
+    Organisation,
+    PartnerApplication,
+    PartnerProfile,
+    SalesTraining,
+    TechnicalCertification,
+)
 from partners.selectors.agreements import DOCUMENT_FIELDS, agreement_document
 from partners.services.agreements import agreement_retry_documents
 from partners.services.organisations import (
@@ -72,8 +83,12 @@ class _ReadOnlyInline:
 
 class MembershipInline(_ReadOnlyInline, admin.TabularInline):
     model = Membership
+    verbose_name_plural = "members"
     fields = ["user", "role", "created_at"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
 
 
 class PartnerProfileInline(_ReadOnlyInline, admin.StackedInline):
@@ -91,6 +106,7 @@ class PartnerProfileInline(_ReadOnlyInline, admin.StackedInline):
 
 class AgreementInline(_ReadOnlyInline, admin.TabularInline):
     model = Agreement
+    verbose_name_plural = "agreement"
     show_change_link = False
     fields = [
         "version",
@@ -104,6 +120,43 @@ class AgreementInline(_ReadOnlyInline, admin.TabularInline):
 
     def documents(self, obj):
         return agreement_documents(obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("accepted_by")
+
+
+class SalesTrainingInline(_ReadOnlyInline, admin.TabularInline):
+    model = SalesTraining
+    verbose_name_plural = "sales training"
+    fields = ["person_name", "person_email", "attended_on", "session"]
+    readonly_fields = fields
+    ordering = ["-attended_on"]
+
+
+class TechnicalCertificationInline(_ReadOnlyInline, admin.TabularInline):
+    model = TechnicalCertification
+    verbose_name_plural = "technical certifications"
+    fields = ["person_name", "name", "obtained_on", "expires_on"]
+    readonly_fields = fields
+    ordering = ["-obtained_on"]
+
+
+#: What an organisation's page shows below its own fields, in this order. Later apps add
+#: theirs (deals, orders, tier history) with ``register_organisation_section``; each is a
+#: read-only inline, shown only to staff who may view its model (Django's own check).
+ORGANISATION_SECTIONS: list[type[admin.options.InlineModelAdmin]] = [
+    PartnerProfileInline,
+    MembershipInline,
+    AgreementInline,
+    SalesTrainingInline,
+    TechnicalCertificationInline,
+]
+
+
+def register_organisation_section(inline: type[admin.options.InlineModelAdmin]) -> None:
+    """Add a section to every organisation's page (after the ones already there)."""
+    if inline not in ORGANISATION_SECTIONS:
+        ORGANISATION_SECTIONS.append(inline)
 
 
 @admin.display(description="documents")
@@ -139,6 +192,22 @@ class OrganisationForm(ServiceValidatedForm):
         organisation_validate(organisation=self.instance, changes=_changes(data))
 
 
+_NO_APPLICATION = "None: not created from an application"
+
+
+def _application_of(organisation) -> PartnerApplication | None:
+    return PartnerApplication.objects.filter(organisation=organisation).first()
+
+
+def _application_label(application: PartnerApplication) -> str:
+    submitted = date_format(localtime(application.submitted_at).date())
+    return f"{application.company_name}, submitted {submitted}"
+
+
+def _replace(fields, old: str, new: str) -> list:
+    return [new if field == old else field for field in fields]
+
+
 def _changes(data: dict) -> dict:
     return {name: data[name] for name in ORGANISATION_FIELDS if name in data}
 
@@ -154,8 +223,44 @@ class OrganisationAdmin(
     # A tier without a name is shown by its partner type's name.
     list_select_related = ["partner_type", "tier__partner_type", "distributor"]
     autocomplete_fields = ["distributor"]
-    readonly_fields = ["joined_on", "created_at"]
-    inlines = [PartnerProfileInline, MembershipInline, AgreementInline]
+    readonly_fields = ["joined_on", "created_at", "application_link", "application_name"]
+    fieldsets = [
+        (None, {"fields": ["name", "status", ("country", "website"), "joined_on"]}),
+        ("Programme", {"fields": ["partner_type", "tier", "distributor"]}),
+        ("Origin", {"fields": ["application_link", "created_at"]}),
+    ]
+
+    def get_inlines(self, request, obj):
+        return list(ORGANISATION_SECTIONS) if obj is not None else []
+
+    def get_fieldsets(self, request, obj=None):
+        # Staff who may not read applications see the application's name, not a link.
+        if has_staff_permission(request, "partners.view_partnerapplication"):
+            return super().get_fieldsets(request, obj)
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": _replace(options["fields"], "application_link", "application_name"),
+                },
+            )
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    @admin.display(description="application")
+    def application_link(self, obj):
+        """The application the organisation came from, linked."""
+        application = _application_of(obj)
+        if application is None:
+            return _NO_APPLICATION
+        url = reverse("admin:partners_partnerapplication_change", args=[application.pk])
+        return format_html('<a href="{}">{}</a>', url, _application_label(application))
+
+    @admin.display(description="application")
+    def application_name(self, obj):
+        application = _application_of(obj)
+        return _NO_APPLICATION if application is None else _application_label(application)
 
     def has_add_permission(self, request):
         return False  # organisations come from approved applications

@@ -1,14 +1,34 @@
 from django.contrib import admin
 
 from partners.models import DiscountRule, EmbargoedTerritory, PartnerType, Programme, Tier
+from partners.selectors.programme import discount_range, partner_types_with_discounts
+from portal.admin_filters import country_filter
 from portal.audit.admin import AuditTrailMixin
+
+
+@admin.display(description="discount")
+def discount_range_display(obj):
+    """Derived from the discount rules (what quotes apply), never typed in: it cannot
+    drift from them."""
+    if obj is None or obj.pk is None:
+        return "From the programme's discount rules, once saved"
+    return discount_range(partner_type=obj)
 
 
 class PartnerTypeInline(admin.TabularInline):
     model = PartnerType
     extra = 0
-    fields = ["code", "name", "can_resell", "listed_in_locator", "discount_range"]
+    fields = ["code", "name", "can_resell", "listed_in_locator", "discount"]
+    readonly_fields = ["discount"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        return partner_types_with_discounts(super().get_queryset(request))
+
+    def discount(self, obj):
+        return discount_range_display(obj)
+
+    discount.short_description = "discount"
 
 
 class DiscountRuleInline(admin.TabularInline):
@@ -96,22 +116,49 @@ class TierInline(admin.StackedInline):
 
 @admin.register(PartnerType)
 class PartnerTypeAdmin(AuditTrailMixin, admin.ModelAdmin):
+    # Short column titles: the list fits a 1366 px screen beside its filters.
     list_display = [
         "name",
         "code",
         "programme",
+        "discount",
         "can_resell",
-        "charity_discounts_allowed",
-        "complimentary_nfr",
-        "mdf_from_tier",
-        "sales_account_manager_from_tier",
+        "charity",
+        "nfr",
+        "mdf_from",
+        "sam_from",
         "listed_in_locator",
-        "discount_range",
     ]
     list_filter = ["programme", "can_resell", "listed_in_locator", "complimentary_nfr"]
     search_fields = ["name", "code"]
     list_select_related = ["programme"]
+    readonly_fields = ["discount"]
     inlines = [TierInline]
+
+    def get_queryset(self, request):
+        return partner_types_with_discounts(super().get_queryset(request))
+
+    @admin.display(description="discount")
+    def discount(self, obj):
+        return discount_range_display(obj)
+
+    @admin.display(
+        boolean=True, description="charity discounts", ordering="charity_discounts_allowed"
+    )
+    def charity(self, obj):
+        return obj.charity_discounts_allowed
+
+    @admin.display(boolean=True, description="NFR", ordering="complimentary_nfr")
+    def nfr(self, obj):
+        return obj.complimentary_nfr
+
+    @admin.display(description="MDF from tier", ordering="mdf_from_tier")
+    def mdf_from(self, obj):
+        return obj.mdf_from_tier
+
+    @admin.display(description="SAM from tier", ordering="sales_account_manager_from_tier")
+    def sam_from(self, obj):
+        return obj.sales_account_manager_from_tier
 
 
 @admin.register(Tier)
@@ -133,14 +180,28 @@ class TierAdmin(AuditTrailMixin, admin.ModelAdmin):
 
 @admin.register(DiscountRule)
 class DiscountRuleAdmin(AuditTrailMixin, admin.ModelAdmin):
-    list_display = ["__str__", "programme", "partner_type", "tier_level", "engagement_model"]
+    # The percent is a column of its own (it was only inside each rule's name).
+    list_display = ["type_name", "tier", "engagement", "percent", "programme"]
     list_filter = ["programme", "partner_type", "engagement_model", "tier_level"]
     search_fields = ["partner_type__name", "programme__name"]
     list_select_related = ["programme", "partner_type"]
+    empty_value_display = "any"
+
+    @admin.display(description="partner type", ordering="partner_type__name")
+    def type_name(self, obj):
+        return obj.partner_type.name if obj.partner_type else "any type"
+
+    @admin.display(description="tier", ordering="tier_level")
+    def tier(self, obj):
+        return obj.tier_level or "any"
+
+    @admin.display(description="engagement model", ordering="engagement_model")
+    def engagement(self, obj):
+        return obj.get_engagement_model_display() or "any"
 
 
 @admin.register(EmbargoedTerritory)
 class EmbargoedTerritoryAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ["__str__", "programme", "country", "region_code"]
-    list_filter = ["programme", "country"]
+    list_filter = ["programme", country_filter()]
     search_fields = ["region_name", "region_code"]

@@ -91,9 +91,6 @@ class PartnerType(models.Model):
     )
     deal_engagement_targets_apply = models.BooleanField(default=False)
     listed_in_locator = models.BooleanField(default=True)
-    discount_range = models.CharField(
-        max_length=80, blank=True, help_text="As advertised, e.g. '10% - 40%'."
-    )
     commission_percent = models.DecimalField(
         max_digits=5,
         decimal_places=2,

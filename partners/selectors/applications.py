@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.expressions import ExpressionWrapper
 from django.utils import timezone
 
 from partners.models import Organisation, PartnerApplication
@@ -14,6 +25,7 @@ from partners.selectors.programme import (
     embargoed_region_names,
     programme_embargoes,
 )
+from portal.admin_site import QueueCounts
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,48 @@ def application_queue(*, status: str | None = None) -> QuerySet[PartnerApplicati
     """The review queue, oldest first (the id breaks ties, so pages never overlap)."""
     queryset = applications_for_review().order_by("submitted_at", "id")
     return queryset.filter(status=status) if status else queryset
+
+
+#: Waiting for the channel team: submitted, or answered after a request for information
+#: (the applicant's reply puts it back to "submitted").
+WAITING = PartnerApplication.Status.SUBMITTED
+OPEN = (PartnerApplication.Status.SUBMITTED, PartnerApplication.Status.INFO_REQUESTED)
+
+
+def _due_at():
+    """When an application's review is due: submitted + its programme's review days, in
+    SQL (the rule of ``application_age``, for filters and counts over many rows)."""
+    return ExpressionWrapper(
+        F("submitted_at")
+        + ExpressionWrapper(
+            F("programme__application_review_days") * Value(timedelta(days=1)),
+            output_field=DurationField(),
+        ),
+        output_field=DateTimeField(),
+    )
+
+
+def applications_late(queryset: QuerySet[PartnerApplication]) -> QuerySet[PartnerApplication]:
+    """The open applications of ``queryset`` that are past their programme's review time."""
+    return (
+        queryset.filter(status__in=OPEN)
+        .alias(review_due_at=_due_at())
+        .filter(review_due_at__lt=timezone.now())
+    )
+
+
+def application_queue_counts() -> QueueCounts:
+    """The admin home's application queue: how many wait for a decision and how many of
+    those are past the review time. One query, however many applications."""
+    counts = (
+        PartnerApplication.objects.filter(status=WAITING)
+        .alias(review_due_at=_due_at())
+        .aggregate(
+            waiting=Count("pk"),
+            late=Count("pk", filter=Q(review_due_at__lt=timezone.now())),
+        )
+    )
+    return QueueCounts(waiting=counts["waiting"], late=counts["late"])
 
 
 def application_checks(*, application: PartnerApplication) -> list[ApplicationCheck]:
@@ -102,7 +156,13 @@ def application_checks(*, application: PartnerApplication) -> list[ApplicationCh
             company_name=application.company_name, application=application
         ).exists()
     checks.append(
-        ApplicationCheck("Not already a partner", not named_like_partner, "matched by company name")
+        ApplicationCheck(
+            "Not already a partner",
+            not named_like_partner,
+            "A partner of that name exists"
+            if named_like_partner
+            else "No existing partner of that name",
+        )
     )
     return checks
 

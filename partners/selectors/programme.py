@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from partners.models import (
     DiscountRule,
@@ -55,6 +55,56 @@ def _most_specific(rules, *, engagement_model: str) -> DiscountRule | None:
     model (the one choice every discount reads)."""
     matching = [rule for rule in rules if rule.engagement_model in ("", engagement_model)]
     return max(matching, key=lambda rule: rule.specificity, default=None)
+
+
+def _rules_for_type(partner_type) -> QuerySet[DiscountRule]:
+    """The rules that can apply to a type: its own, and the programme's rules for any type.
+    ``partner_type`` is an instance or ``OuterRef("pk")`` (``programme`` then too)."""
+    if isinstance(partner_type, PartnerType):
+        programme, type_ref = partner_type.programme_id, partner_type.pk
+    else:
+        programme, type_ref = OuterRef("programme"), partner_type
+    return DiscountRule.objects.filter(
+        Q(partner_type=type_ref) | Q(partner_type__isnull=True), programme=programme
+    )
+
+
+def partner_types_with_discounts(
+    queryset: QuerySet[PartnerType] | None = None,
+) -> QuerySet[PartnerType]:
+    """Partner types annotated with the lowest and highest discount their rules give
+    (``discount_min``, ``discount_max``), for ``discount_range`` on a list: two subqueries,
+    no query per row."""
+    queryset = PartnerType.objects.all() if queryset is None else queryset
+    rules = _rules_for_type(OuterRef("pk")).order_by().values("programme")
+    return queryset.annotate(
+        discount_min=Subquery(rules.annotate(low=Min("percent")).values("low")[:1]),
+        discount_max=Subquery(rules.annotate(high=Max("percent")).values("high")[:1]),
+    )
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value.normalize():f}%"
+
+
+def discount_range(*, partner_type: PartnerType) -> str:
+    """The discount a type advertises, derived from the programme's discount rules (the
+    rules that price quotes), so the two never drift: "10% - 40%", "20%", or "None".
+    Where the programme grants a discount only on a registered deal, it says so.
+
+    No query for a type read through ``partner_types_with_discounts``; one otherwise (and
+    one for the programme unless it is loaded)."""
+    if hasattr(partner_type, "discount_max"):
+        low, high = partner_type.discount_min, partner_type.discount_max
+    else:
+        bounds = _rules_for_type(partner_type).aggregate(low=Min("percent"), high=Max("percent"))
+        low, high = bounds["low"], bounds["high"]
+    if not high:
+        return "None"
+    label = _percent(high) if low == high else f"{_percent(low)} - {_percent(high)}"
+    if partner_type.programme.discount_requires_deal_registration:
+        label += " with an approved deal registration"
+    return label
 
 
 def is_embargoed(*, programme: Programme, country: str, region: str = "") -> bool:

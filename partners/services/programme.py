@@ -38,7 +38,6 @@ _TYPE_FIELDS = [
     "sales_account_manager_from_tier",
     "deal_engagement_targets_apply",
     "listed_in_locator",
-    "discount_range",
     "commission_percent",
     "requires_customer_quote_signature",
     "evaluation_licence_users",

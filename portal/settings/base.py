@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "licensing.apps.LicensingConfig",
     "billing.apps.BillingConfig",
     "pes.apps.PesConfig",
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin with the channel team's home
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
