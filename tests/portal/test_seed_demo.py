@@ -80,3 +80,43 @@ def test_seed_demo_staff_accounts_act_through_their_groups():
     assert finance.has_perm("partners.view_organisation")
     assert manager.has_perm("partners.review_application")
     assert manager.has_perm("partners.change_discountrule")
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_applications_waiting_for_review_one_of_them_late():
+    from partners.models import PartnerApplication
+    from partners.selectors.applications import application_queue_counts
+
+    call_command("seed_demo")
+    first = sorted(PartnerApplication.objects.values_list("company_name", "status", "submitted_at"))
+    history = PartnerApplication.history.count()
+    call_command("seed_demo")
+
+    counts = application_queue_counts()
+    assert (counts.waiting, counts.late) == (3, 1)
+    assert {status for _, status, _ in first} == {"submitted"}
+    # A second run changes nothing: the same applications, submitted when they were.
+    assert (
+        sorted(PartnerApplication.objects.values_list("company_name", "status", "submitted_at"))
+        == first
+    )
+    assert PartnerApplication.history.count() == history
+
+
+@pytest.mark.django_db
+def test_seed_demo_keeps_a_decision_taken_on_a_demo_application():
+    from partners.models import PartnerApplication
+    from partners.services.applications import application_reject
+
+    call_command("seed_demo")
+    application = PartnerApplication.objects.get(company_name="Nordlys Hosting AS")
+    application_reject(
+        application=application,
+        actor=User.objects.get(email="reviewer@vendor.example"),
+        reason="Outside our territory plan.",
+    )
+    call_command("seed_demo")
+
+    application.refresh_from_db()
+    assert application.status == PartnerApplication.Status.REJECTED
+    assert PartnerApplication.objects.count() == 3

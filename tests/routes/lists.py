@@ -289,7 +289,10 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:agreement": NotAList("the caller's organisation's agreement"),
     "partners:profile": NotAList("the caller's organisation's profile form"),
     # The channel team's admin (changelists of our apps)
-    "admin:partners_partnerapplication_changelist": ListRoute(_application, caller=STAFF),
+    # "All": the list opens on "awaiting review", and every kind of row must be shown.
+    "admin:partners_partnerapplication_changelist": ListRoute(
+        _application, caller=STAFF, query="?status=all"
+    ),
     "admin:partners_organisation_changelist": ListRoute(_organisation, caller=STAFF),
     "admin:partners_membership_changelist": ListRoute(_membership_anywhere, caller=STAFF),
     "admin:partners_invitation_changelist": ListRoute(
