@@ -29,6 +29,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 
+from portal.audit.selectors import recent_actions_of
 from portal.permissions import staff_has_permission
 
 
@@ -167,5 +168,6 @@ class PortalAdminSite(admin.AdminSite):
         extra_context = {
             **(extra_context or {}),
             "review_queues": review_queue_rows(request.user),
+            "recent_actions": recent_actions_of(actor=request.user),
         }
         return super().index(request, extra_context)

@@ -104,6 +104,16 @@ class PartnerProfileInline(_ReadOnlyInline, admin.StackedInline):
     readonly_fields += ["territory", "logo_width", "logo_height"]
 
 
+class InvitationInline(_ReadOnlyInline, admin.TabularInline):
+    """Who is invited and has not joined yet (a new partner's first admin, say)."""
+
+    model = Invitation
+    verbose_name_plural = "invitations"
+    fields = ["email", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+
 class AgreementInline(_ReadOnlyInline, admin.TabularInline):
     model = Agreement
     verbose_name_plural = "agreement"
@@ -147,6 +157,7 @@ class TechnicalCertificationInline(_ReadOnlyInline, admin.TabularInline):
 ORGANISATION_SECTIONS: list[type[admin.options.InlineModelAdmin]] = [
     PartnerProfileInline,
     MembershipInline,
+    InvitationInline,
     AgreementInline,
     SalesTrainingInline,
     TechnicalCertificationInline,

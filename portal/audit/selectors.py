@@ -34,6 +34,16 @@ def audit_trail_for_object(*, obj: models.Model) -> QuerySet[AuditEvent]:
     )
 
 
+def recent_actions_of(*, actor, limit: int = 10) -> list[AuditEvent]:
+    """The actor's own latest recorded actions (the admin home's "Recent actions": the
+    decisions go through services and the audit trail, not Django's admin log)."""
+    return list(
+        AuditEvent.objects.filter(actor=actor)
+        .select_related("content_type")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
 def actor_for_partner(event: AuditEvent) -> str:
     """Who did it, as a partner's admin is told: a member by name, the vendor's people as
     "Channel team" (their accounts are not the partner's business), jobs as "System"."""
