@@ -52,6 +52,7 @@ from partners.services.team import (
     membership_change_validate,
     membership_remove,
 )
+from portal.admin_filters import country_filter
 from portal.audit.admin import AuditTrailMixin
 from portal.errors import DomainError
 from portal.files import private_file_response
@@ -229,7 +230,13 @@ class OrganisationAdmin(
 ):
     form = OrganisationForm
     list_display = ["name", "country", "partner_type", "tier", "status", "distributor", "joined_on"]
-    list_filter = ["status", "partner_type__programme", "partner_type", "tier__level", "country"]
+    list_filter = [
+        "status",
+        "partner_type__programme",
+        ("partner_type", admin.RelatedOnlyFieldListFilter),
+        "tier__level",
+        country_filter(),
+    ]
     search_fields = ["name", "profile__display_name"]
     # A tier without a name is shown by its partner type's name.
     list_select_related = ["partner_type", "tier__partner_type", "distributor"]
@@ -522,7 +529,7 @@ def _profile_data(data: dict) -> dict:
 class PartnerProfileAdmin(AuditTrailMixin, ServiceModelAdmin):
     form = PartnerProfileForm
     list_display = ["display_name", "organisation", "city", "country", "updated_at"]
-    list_filter = ["country", "organisation__partner_type", "organisation__status"]
+    list_filter = [country_filter(), "organisation__partner_type", "organisation__status"]
     search_fields = ["display_name", "organisation__name", "city"]
     list_select_related = ["organisation"]
     fields = ["organisation", *PROFILE_FIELDS, "logo", "logo_width", "logo_height", "updated_at"]

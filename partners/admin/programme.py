@@ -119,15 +119,14 @@ class PartnerTypeAdmin(AuditTrailMixin, admin.ModelAdmin):
     # Short column titles: the list fits a 1366 px screen beside its filters.
     list_display = [
         "name",
-        "code",
         "programme",
         "discount",
-        "can_resell",
+        "resells",
         "charity",
         "nfr",
         "mdf_from",
         "sam_from",
-        "listed_in_locator",
+        "listed",
     ]
     list_filter = ["programme", "can_resell", "listed_in_locator", "complimentary_nfr"]
     search_fields = ["name", "code"]
@@ -142,9 +141,15 @@ class PartnerTypeAdmin(AuditTrailMixin, admin.ModelAdmin):
     def discount(self, obj):
         return discount_range_display(obj)
 
-    @admin.display(
-        boolean=True, description="charity discounts", ordering="charity_discounts_allowed"
-    )
+    @admin.display(boolean=True, description="resells", ordering="can_resell")
+    def resells(self, obj):
+        return obj.can_resell
+
+    @admin.display(boolean=True, description="listed", ordering="listed_in_locator")
+    def listed(self, obj):
+        return obj.listed_in_locator
+
+    @admin.display(boolean=True, description="charity", ordering="charity_discounts_allowed")
     def charity(self, obj):
         return obj.charity_discounts_allowed
 
@@ -152,11 +157,11 @@ class PartnerTypeAdmin(AuditTrailMixin, admin.ModelAdmin):
     def nfr(self, obj):
         return obj.complimentary_nfr
 
-    @admin.display(description="MDF from tier", ordering="mdf_from_tier")
+    @admin.display(description="MDF from", ordering="mdf_from_tier")
     def mdf_from(self, obj):
         return obj.mdf_from_tier
 
-    @admin.display(description="SAM from tier", ordering="sales_account_manager_from_tier")
+    @admin.display(description="SAM from", ordering="sales_account_manager_from_tier")
     def sam_from(self, obj):
         return obj.sales_account_manager_from_tier
 
@@ -181,7 +186,7 @@ class TierAdmin(AuditTrailMixin, admin.ModelAdmin):
 @admin.register(DiscountRule)
 class DiscountRuleAdmin(AuditTrailMixin, admin.ModelAdmin):
     # The percent is a column of its own (it was only inside each rule's name).
-    list_display = ["type_name", "tier", "engagement", "percent", "programme"]
+    list_display = ["type_name", "tier", "engagement", "discount", "programme"]
     list_filter = ["programme", "partner_type", "engagement_model", "tier_level"]
     search_fields = ["partner_type__name", "programme__name"]
     list_select_related = ["programme", "partner_type"]
@@ -190,6 +195,10 @@ class DiscountRuleAdmin(AuditTrailMixin, admin.ModelAdmin):
     @admin.display(description="partner type", ordering="partner_type__name")
     def type_name(self, obj):
         return obj.partner_type.name if obj.partner_type else "any type"
+
+    @admin.display(description="percent", ordering="percent")
+    def discount(self, obj):
+        return f"{obj.percent.normalize():f}%"
 
     @admin.display(description="tier", ordering="tier_level")
     def tier(self, obj):

@@ -374,5 +374,24 @@ def test_the_programme_lists_show_the_derived_range_and_each_rules_percent(vates
     rules = client.get("/admin/partners/discountrule/").content.decode()
 
     assert "10% - 40%" in types
-    assert re.search(r'<th[^>]*class="[^"]*column-percent', rules)
-    assert re.search(r'<td class="field-percent">45\.00</td>', rules)
+    assert re.search(r'<th[^>]*class="[^"]*column-discount', rules)
+    assert re.search(r'<td class="field-discount">45%</td>', rules)
+
+
+def test_no_admin_list_filters_by_country_with_a_link_per_country():
+    from django.contrib import admin
+    from django_countries.fields import CountryField
+
+    offenders = []
+    for model, model_admin in admin.site._registry.items():
+        for entry in model_admin.list_filter:
+            name = entry[0] if isinstance(entry, tuple) else entry
+            if not isinstance(name, str):
+                continue  # a filter class (the drop-down is one)
+            owner, field = model, None
+            for part in name.split("__"):
+                field = owner._meta.get_field(part)
+                owner = getattr(field, "related_model", None) or owner
+            if isinstance(field, CountryField):
+                offenders.append(f"{model_admin}: {name}")
+    assert offenders == []
