@@ -11,9 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import PartnerApplication
@@ -34,6 +32,7 @@ from portal.admin_filters import country_filter
 from portal.admin_site import ReviewQueue, register_review_queue
 from portal.audit.admin import AuditTrailMixin
 from portal.errors import DomainError
+from portal.formats import format_date
 from portal.service_admin import NoHistoryRevertMixin, has_staff_permission
 
 
@@ -172,7 +171,7 @@ class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHisto
 
     @admin.display(description="submitted", ordering="submitted_at")
     def submitted(self, obj):
-        return date_format(localtime(obj.submitted_at).date())
+        return format_date(obj.submitted_at)
 
     @admin.display(description="waiting")
     def age(self, obj):

@@ -10,9 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import (
@@ -56,6 +54,7 @@ from portal.admin_filters import country_filter
 from portal.audit.admin import AuditTrailMixin
 from portal.errors import DomainError
 from portal.files import private_file_response
+from portal.formats import format_date
 from portal.service_admin import (
     NoHistoryRevertMixin,
     ServiceModelAdmin,
@@ -212,7 +211,7 @@ def _application_of(organisation) -> PartnerApplication | None:
 
 
 def _application_label(application: PartnerApplication) -> str:
-    submitted = date_format(localtime(application.submitted_at).date())
+    submitted = format_date(application.submitted_at)
     return f"{application.company_name}, submitted {submitted}"
 
 
