@@ -120,9 +120,9 @@ SECTIONS = {
         frozenset({"programme", "partnertype", "tier", "discountrule", "embargoedterritory"}),
     ),
 }
-#: The user model's app is shown as "Accounts" among the work, and its technical models
-#: under a name that says what they are.
-WORK_APP_NAMES = {"portal": "Accounts"}
+#: The core app's work (the vendor's identity, the user accounts) and its technical models,
+#: each under a name that says what they are.
+WORK_APP_NAMES = {"portal": "Vendor and accounts"}
 SYSTEM_APP_NAMES = {"portal": "Audit log and outbox"}
 
 
