@@ -18,6 +18,7 @@ from partners.selectors.directory import (
     directory_logo_url,
     profile_for_organisation,
     profile_is_listed,
+    profile_listing_problems,
 )
 from partners.services.profile import EDITABLE_FIELDS, profile_update, word_count
 from portal.api.fields import InputSerializerMixin
@@ -35,8 +36,9 @@ class _PublicPartnerTypeSerializer(serializers.Serializer):
 
 
 class _PublicTierSerializer(serializers.Serializer):
-    level = serializers.IntegerField()
+    level = serializers.IntegerField(help_text="1 is the entry tier; higher is better.")
     name = serializers.CharField()
+    label = serializers.CharField(help_text='As shown to people: "Tier 1 · Registered".')
 
 
 def _absolute(request, url: str | None) -> str | None:
@@ -75,6 +77,9 @@ class ProfileSerializer(serializers.Serializer):
     listed = serializers.SerializerMethodField(
         help_text="Whether the public locator shows this profile."
     )
+    listing_problems = serializers.SerializerMethodField(
+        help_text="Why the locator does not show it (empty when it does)."
+    )
     display_name = serializers.CharField()
     description = serializers.CharField()
     description_words = serializers.SerializerMethodField()
@@ -92,7 +97,14 @@ class ProfileSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(allow_null=True)
 
     def get_listed(self, profile) -> bool:
-        return not profile._state.adding and profile_is_listed(organisation=profile.organisation)
+        if not hasattr(profile, "_listed"):  # asked twice (logo_url): one query
+            profile._listed = not profile._state.adding and profile_is_listed(
+                organisation=profile.organisation
+            )
+        return profile._listed
+
+    def get_listing_problems(self, profile) -> list[str]:
+        return [] if self.get_listed(profile) else profile_listing_problems(profile=profile)
 
     def get_description_words(self, profile) -> int:
         return word_count(profile.description)

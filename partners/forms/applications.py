@@ -2,32 +2,28 @@ from django import forms
 from django_countries.fields import CountryField
 
 from partners.models import PartnerApplication, PartnerType
-from partners.selectors.programme import default_programme
+from partners.selectors.programme import public_partner_types
 from portal.forms import BootstrapFormMixin, IntegerField
 from portal.validation import is_ascii_digits
 
 
 class PartnerTypeField(forms.TypedChoiceField):
-    """Partner types grouped by programme, the default programme first."""
+    """The active programme's partner types (the service refuses any other)."""
 
     def __init__(self, **kwargs):
         super().__init__(coerce=self._to_type, **kwargs)
 
     @staticmethod
     def _to_type(value) -> PartnerType:
-        return PartnerType.objects.select_related("programme").get(pk=value)
+        return public_partner_types().get(pk=value)
 
     def load_choices(self):
-        groups: dict[str, list] = {}
-        default_id = default_programme().pk
-        types = PartnerType.objects.select_related("programme").order_by("programme__name", "name")
-        for t in sorted(types, key=lambda t: (t.programme_id != default_id, t.programme.name)):
-            groups.setdefault(t.programme.name, []).append((t.pk, t.name))
-        self.choices = [("", "Choose a partner type"), *groups.items()]
+        types = public_partner_types().order_by("name")
+        self.choices = [("", "Choose a partner type"), *((t.pk, t.name) for t in types)]
 
     def valid_value(self, value):
         # "²".isdigit() is true, yet the database lookup would raise on it (a 500).
-        return is_ascii_digits(value) and PartnerType.objects.filter(pk=value).exists()
+        return is_ascii_digits(value) and public_partner_types().filter(pk=value).exists()
 
 
 def _column_length(name: str) -> int:

@@ -159,7 +159,13 @@ class Tier(models.Model):
         ]
 
     def __str__(self):
-        return self.name or f"{self.partner_type} tier {self.level}"
+        return f"{self.partner_type} · {self.label}"
+
+    @property
+    def label(self) -> str:
+        """ "Tier 1 · Registered": the number says where it stands (1 is the entry tier),
+        the name what the programme calls it."""
+        return f"Tier {self.level} · {self.name}" if self.name else f"Tier {self.level}"
 
     @property
     def benefit_lines(self) -> list[str]:

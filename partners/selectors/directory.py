@@ -3,8 +3,10 @@
 The locator is public and crosses tenants: it reads in the caller's own context (anonymous,
 a partner, staff) through the database's narrow ``public_directory`` read policy on
 profiles (partners/migrations/0003), never a system context. What it may show is decided
-here, once: active organisations whose partner type is listed in the locator, and only
-their public profile fields; the policy is the same rule as the database's wall.
+here, once (``directory_entries``): the listing rule. The policy is the database's coarser
+wall (active organisation, listed type); the rule here is stricter (the active programme,
+the description's length), and it is the authority for the locator's page, its API and
+the partner's own profile page alike.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import base64
 from uuid import UUID
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import F, Func, QuerySet, Value
+from django.db.models import IntegerField as DbIntegerField
+from django.db.models.functions import NullIf, Trim
 from django.urls import reverse
 from django_countries import countries
 
 from partners.models import Organisation, PartnerProfile, PartnerType, Tier
+from partners.profile_rules import DESCRIPTION_MAX_WORDS, DESCRIPTION_MIN_WORDS, word_count
 from portal.errors import NotFound
 from portal.forms import IntegerField
 
@@ -38,21 +43,75 @@ def profile_for_organisation(*, organisation: Organisation) -> PartnerProfile:
     return profile
 
 
-def profile_is_listed(*, organisation: Organisation) -> bool:
-    """Whether the locator shows this organisation once it has a profile."""
-    return organisation.is_active and organisation.partner_type.listed_in_locator
+def _description_words():
+    """The description's word count in SQL: runs of whitespace separate words, as
+    Python's ``str.split()`` does (``word_count``); an empty description counts none
+    (NULL, so no range holds)."""
+    return Func(
+        Func(
+            NullIf(Trim(F("description")), Value("")),
+            Value(r"\s+"),
+            function="regexp_split_to_array",
+        ),
+        Value(1),
+        function="array_length",
+        output_field=DbIntegerField(),
+    )
 
 
 def directory_entries() -> QuerySet[PartnerProfile]:
-    """Every profile the public locator may show, with what its cards need (one query)."""
+    """Every profile the public locator may show, with what its cards need (one query).
+
+    The listing rule: the organisation is active; its partner type belongs to the active
+    (default) programme and is listed in the locator; its profile's description is 30 to
+    100 words (the profile created at approval is empty until the partner writes it)."""
     return (
-        PartnerProfile.objects.filter(
+        PartnerProfile.objects.annotate(description_words=_description_words())
+        .filter(
             organisation__status=Organisation.Status.ACTIVE,
             organisation__partner_type__listed_in_locator=True,
+            organisation__partner_type__programme__is_default=True,
+            description_words__gte=DESCRIPTION_MIN_WORDS,
+            description_words__lte=DESCRIPTION_MAX_WORDS,
         )
         .select_related("organisation__partner_type", "organisation__tier")
         .order_by("display_name", "organisation_id")
     )
+
+
+def profile_is_listed(*, organisation: Organisation) -> bool:
+    """Whether the locator shows this organisation now (asks ``directory_entries``, the
+    rule's one implementation)."""
+    return directory_entries().filter(organisation_id=organisation.pk).exists()
+
+
+def profile_listing_problems(*, profile: PartnerProfile) -> list[str]:
+    """Why the locator does not list the profile's organisation, in words for its members
+    (empty when nothing stands in the way). This explains ``directory_entries``' rule to
+    a person; whether a profile is listed is asked of the rule (``profile_is_listed``)."""
+    organisation = profile.organisation
+    problems = []
+    if profile._state.adding:
+        problems.append("Your organisation has no locator profile yet.")
+    if organisation.status == Organisation.Status.PENDING:
+        problems.append("Your organisation is listed once its partner agreement is signed.")
+    elif organisation.status == Organisation.Status.SUSPENDED:
+        problems.append("Your organisation is suspended.")
+    partner_type = organisation.partner_type
+    if not partner_type.listed_in_locator:
+        problems.append(f"{partner_type.name} partners are not listed in the public locator.")
+    elif not partner_type.programme.is_default:
+        problems.append(
+            f"The locator shows the partners of the active programme only, not "
+            f"{partner_type.programme.name}'s."
+        )
+    words = word_count(profile.description)
+    if not profile._state.adding and not DESCRIPTION_MIN_WORDS <= words <= DESCRIPTION_MAX_WORDS:
+        problems.append(
+            f"The description must be {DESCRIPTION_MIN_WORDS} to {DESCRIPTION_MAX_WORDS} words "
+            f"long; it has {words} word{'' if words == 1 else 's'}."
+        )
+    return problems
 
 
 def directory_entry(*, organisation_id: UUID | str) -> PartnerProfile:
@@ -116,15 +175,12 @@ def profile_logo_data_uri(*, profile: PartnerProfile) -> str | None:
 
 
 def _type_choices() -> list[tuple[str, str]]:
-    # Several programmes may name the same type code: one choice per code.
-    seen: dict[str, str] = {}
-    for code, name in (
-        PartnerType.objects.filter(listed_in_locator=True)
+    """The active programme's partner types listed in the locator, by name."""
+    return list(
+        PartnerType.objects.filter(listed_in_locator=True, programme__is_default=True)
         .order_by("name", "code")
         .values_list("code", "name")
-    ):
-        seen.setdefault(code, name)
-    return sorted(seen.items(), key=lambda item: item[1])
+    )
 
 
 class _TierLevelField(IntegerField):
@@ -184,16 +240,24 @@ def directory_filter_options(*, country: str = "") -> dict[str, list[tuple[str, 
     codes = set(directory_entries().order_by().values_list("country", flat=True).distinct())
     if country in countries:
         codes.add(country)
-    tier_levels = (
-        Tier.objects.filter(partner_type__listed_in_locator=True)
-        .order_by("level")
-        .values_list("level", flat=True)
-        .distinct()
-    )
+    # Tier 1 (the entry tier) first; a level's name is the one its types share (the
+    # programme names its tiers alike across types; the first name found stands for it).
+    tier_names: dict[int, str] = {}
+    for level, name in (
+        Tier.objects.filter(
+            partner_type__listed_in_locator=True, partner_type__programme__is_default=True
+        )
+        .order_by("level", "partner_type__name")
+        .values_list("level", "name")
+    ):
+        if not tier_names.get(level):
+            tier_names[level] = name
     return {
         "countries": sorted(
             ((code, countries.name(code)) for code in codes if code), key=lambda c: c[1]
         ),
         "types": _type_choices(),
-        "tiers": [(str(level), f"Tier {level}") for level in tier_levels],
+        "tiers": [
+            (str(level), Tier(level=level, name=name).label) for level, name in tier_names.items()
+        ],
     }

@@ -30,6 +30,12 @@ def application_review_days() -> int | None:
     )
 
 
+def public_partner_types():
+    """The partner types the public pages offer: the active (default) programme's only.
+    The portal is one vendor's; its other programmes' types are data kept for later."""
+    return PartnerType.objects.filter(programme__is_default=True).select_related("programme")
+
+
 def discount_percent(
     *, partner_type: PartnerType, tier_level: int | None, engagement_model: str
 ) -> Decimal:

@@ -25,9 +25,8 @@ from partners.models import (
     PartnerApplication,
     PartnerProfile,
     PartnerType,
-    Programme,
 )
-from partners.selectors.programme import default_programme, is_embargoed
+from partners.selectors.programme import is_embargoed, public_partner_types
 from portal.audit.services import audit_record
 from portal.errors import Conflict, DomainError, NotFound
 from portal.mail import send_templated
@@ -44,17 +43,14 @@ REVIEW_PERMISSION = "partners.review_application"
 _NOT_A_REVIEWER = "Deciding on applications needs the permission to review them."
 
 
-def partner_type_for_code(*, code: str, programme: Programme | None = None) -> PartnerType:
-    """The partner type an applicant asks for, by code: the default programme's type of that
-    code, else the only type of that code in another programme."""
-    programme = programme or default_programme()
-    candidates = list(PartnerType.objects.filter(code=code).select_related("programme"))
-    for candidate in candidates:
-        if candidate.programme_id == programme.pk:
-            return candidate
-    if len(candidates) == 1:
-        return candidates[0]
-    known = sorted(set(PartnerType.objects.values_list("code", flat=True)))
+def partner_type_for_code(*, code: str) -> PartnerType:
+    """The partner type an applicant asks for, by code: the active (default) programme's
+    type of that code. Other programmes' types are not offered to the public."""
+    offered = public_partner_types()
+    for partner_type in offered:
+        if partner_type.code == code:
+            return partner_type
+    known = sorted(t.code for t in offered)
     raise DomainError(
         f"Unknown partner type '{code}'. Choose one of: {', '.join(known)}.",
         field="partner_type",
@@ -100,6 +96,13 @@ def application_submit(*, data: dict, ip: str | None = None) -> PartnerApplicati
     """``data`` holds the validated form fields; ``partner_type`` is a PartnerType."""
     partner_type: PartnerType = data["partner_type"]
     programme = partner_type.programme
+    if not programme.is_default:
+        # The form and the API offer the active programme's types only; this is the rule.
+        raise DomainError(
+            f"{partner_type.name} is not a partner type of the programme we offer.",
+            field="partner_type",
+            code="unknown_partner_type",
+        )
     country = str(data["country"] or "")
     region = data.get("region", "")
     if country not in countries:

@@ -25,6 +25,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from partners import roles
 from partners.models import Membership, Organisation, PartnerProfile
+from partners.profile_rules import DESCRIPTION_MAX_WORDS, DESCRIPTION_MIN_WORDS, word_count
 from partners.selectors.directory import profile_for_organisation
 from portal.audit.services import audit_record, audit_values
 from portal.errors import DomainError, Forbidden
@@ -45,8 +46,6 @@ LOGO_MAX_SIDE = 10_000
 #: Pillow decoders tried on an upload; anything else is refused without being parsed.
 LOGO_FORMATS = ("PNG", "JPEG")
 
-DESCRIPTION_MIN_WORDS = 30
-DESCRIPTION_MAX_WORDS = 100
 DESCRIPTION_MAX_CHARS = 2000
 
 #: The fields a partner edits.
@@ -87,10 +86,6 @@ class CleanLogo:
     content: bytes
     width: int
     height: int
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
 
 
 def profile_update(

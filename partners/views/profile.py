@@ -11,6 +11,7 @@ from partners.forms.profile import ProfileForm
 from partners.selectors.directory import (
     profile_for_organisation,
     profile_is_listed,
+    profile_listing_problems,
     profile_logo_data_uri,
 )
 from partners.services.profile import (
@@ -55,6 +56,7 @@ def profile(request):
             initial={field: str(getattr(current, field) or "") for field in EDITABLE_FIELDS}
         )
 
+    listed = not current._state.adding and profile_is_listed(organisation=organisation)
     return render(
         request,
         "partners/profile/profile.html",
@@ -63,7 +65,8 @@ def profile(request):
             "profile": current,
             "can_edit": can_edit,
             "is_new": current._state.adding,
-            "listed": not current._state.adding and profile_is_listed(organisation=organisation),
+            "listed": listed,
+            "listing_problems": [] if listed else profile_listing_problems(profile=current),
             "logo_src": profile_logo_data_uri(profile=current),
             "description_words": word_count(current.description),
             "min_words": DESCRIPTION_MIN_WORDS,

@@ -65,10 +65,62 @@ def test_anyone_can_apply_through_the_api(django_capture_on_commit_callbacks):
     ]
 
 
-def test_a_type_of_another_programme_is_found_by_its_code():
+def _make_default(programme: str) -> None:
+    call_command("load_programme", programme, "--default", stdout=None)
+
+
+def test_a_type_of_another_programme_is_refused_with_a_field_error():
+    # OpenNebula's referral type exists, but Vates is the active programme.
     response = _submit(partner_type="referral")
-    assert response.status_code == 201
-    assert PartnerApplication.objects.get().programme.code == "opennebula"
+    assert response.status_code == 400, response.content
+    assert response.json()["fields"]["partner_type"][0].startswith("Unknown partner type")
+    assert PartnerApplication.objects.count() == 0
+
+
+def test_a_shared_type_code_means_the_active_programmes_type():
+    assert _submit(partner_type="reseller").status_code == 201
+    _make_default("opennebula")
+    assert _submit(partner_type="reseller", contact_email="o@fjord.example").status_code == 201
+    programmes = PartnerApplication.objects.order_by("submitted_at").values_list(
+        "programme__code", flat=True
+    )
+    assert list(programmes) == ["vates", "opennebula"]
+
+
+def test_the_form_offers_the_active_programmes_types_only():
+    from partners.models import PartnerType
+
+    page = Client().get("/apply/").content.decode()
+    offered = set(re.findall(r'<option value="(\d+)"', page))
+    vates = {
+        str(pk)
+        for pk in PartnerType.objects.filter(programme__code="vates").values_list("pk", flat=True)
+    }
+    assert offered == vates
+    assert "Mattermost" not in page and "OpenNebula" not in page and "<optgroup" not in page
+
+
+def test_the_form_refuses_a_type_of_another_programme():
+    from partners.models import PartnerType
+
+    referral = PartnerType.objects.get(programme__code="opennebula", code="referral")
+    response = Client().post("/apply/", _form_data(partner_type=str(referral.pk)))
+    assert response.status_code == 200
+    assert "partner_type" in response.context["form"].errors
+    assert PartnerApplication.objects.count() == 0
+
+
+def test_the_service_refuses_a_type_of_another_programme():
+    from partners.models import PartnerType
+    from partners.services.applications import application_submit
+    from portal.errors import DomainError
+    from portal.tenancy.context import system_context
+
+    referral = PartnerType.objects.get(programme__code="opennebula", code="referral")
+    data = {**VALID, "partner_type": referral, "region": ""}
+    with pytest.raises(DomainError) as refused, system_context("public:application"):
+        application_submit(data=data)
+    assert refused.value.field == "partner_type"
 
 
 @pytest.mark.parametrize(
@@ -187,6 +239,7 @@ def test_partners_and_anonymous_cannot_use_the_review_api(tenants):
 
 
 def test_reviewers_see_the_mattermost_checks(staff_api):
+    _make_default("mattermost")  # a portal run for Mattermost's programme
     application = _apply(
         partner_type="value_added_reseller", years_in_operation=1, customer_to_resell_to=""
     )
@@ -357,6 +410,7 @@ def test_approval_creates_the_pending_organisation_agreement_and_invitation(
 def test_the_admin_review_pages(staff_api, django_capture_on_commit_callbacks, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    _make_default("mattermost")
     application = _apply(partner_type="value_added_reseller")
     change = f"/admin/partners/partnerapplication/{application.pk}/change/"
     page = staff_api.get(change)

@@ -109,7 +109,7 @@ def test_entries_carry_exactly_the_public_fields(client, partners):
     assert northwind["country"] == "DE"
     assert northwind["country_name"] == "Germany"
     assert northwind["partner_type"] == {"code": "distributor", "name": "Distributor"}
-    assert set(northwind["tier"]) == {"level", "name"}
+    assert set(northwind["tier"]) == {"level", "name", "label"}
     assert northwind["tier"]["level"] == 2
     assert northwind["logo_url"].startswith(
         f"http://testserver/partners/{partners.northwind.organisation_id}/logo?v="
