@@ -1,6 +1,6 @@
 """The partners app's API routes; each area keeps its own list in partners/api/<area>.py."""
 
-from partners.api import activity, applications, directory, me, team, training
+from partners.api import activity, applications, contact, directory, me, team, training
 
 urlpatterns = [
     *me.urlpatterns,
@@ -9,4 +9,5 @@ urlpatterns = [
     *directory.urlpatterns,
     *training.urlpatterns,
     *activity.urlpatterns,
+    *contact.urlpatterns,
 ]

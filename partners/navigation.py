@@ -45,6 +45,12 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("partners:training", "Training", "programme", roles=roles.VIEW_TRAINING),
     NavEntry("partners:agreement", "Agreement", "programme", pending=True),
     NavEntry("partners:documents", "Documents", "programme", pending=True),
+    NavEntry(
+        "partners:contact_requests",
+        "Contact requests",
+        "customers",
+        roles=roles.VIEW_CONTACT_REQUESTS,
+    ),
     NavEntry("partners:profile", "Company profile", "company"),
     NavEntry("partners:team", "Team", "company"),
     NavEntry("partners:activity", "Activity", "company", roles=roles.VIEW_ACTIVITY),

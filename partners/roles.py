@@ -28,3 +28,7 @@ MANAGE_LICENCES = frozenset({ADMIN, SALES, TECHNICAL})
 VIEW_TRAINING = frozenset({ADMIN})
 #: Read the organisation's activity feed (its audit trail).
 VIEW_ACTIVITY = frozenset({ADMIN})
+#: Read (and mark read) what visitors wrote through the locator: leads for sales too.
+VIEW_CONTACT_REQUESTS = frozenset({ADMIN, SALES})
+#: Receive the email about each new contact request.
+NOTIFY_CONTACT_REQUESTS = frozenset({ADMIN})

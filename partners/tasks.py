@@ -4,6 +4,7 @@ from celery import shared_task
 
 from partners.services.agreements import agreement_mark_failed, agreement_render_documents
 from partners.services.applications import application_send_reply_request
+from partners.services.contact import contact_request_notify
 from partners.services.team import invitation_send
 
 logger = logging.getLogger(__name__)
@@ -51,3 +52,15 @@ def send_invitation(*, invitation_id: str, organisation_id: str, base_url: str) 
 def send_application_reply_request(*, application_id: str) -> bool:
     """Email the channel team's question with a reply link made here, from the id."""
     return application_send_reply_request(application_id=application_id)
+
+
+@shared_task(
+    name="partners.send_contact_request",
+    tenancy="tenant",  # the partner's own request and admins: that tenant's context
+    autoretry_for=(OSError,),
+    max_retries=5,
+)
+def send_contact_request(*, contact_request_id: str, organisation_id: str) -> int:
+    """Email a visitor's message to the partner's administrators (ids only in the
+    outbox: what the visitor wrote is read here, from the row)."""
+    return contact_request_notify(contact_request_id=contact_request_id)

@@ -11,6 +11,13 @@ class ApplicationRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class ContactRateThrottle(ApplicationRateThrottle):
+    """Messages to partners through the locator's contact form, per client IP, across
+    every partner (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["contact_requests"])."""
+
+    scope = "contact_requests"
+
+
 def client_ip(request) -> str | None:
     ident = ApplicationRateThrottle().get_ident(request)
     return ident or None

@@ -4,7 +4,16 @@ lists in partners/views/<area>.py."""
 
 from django.urls import include, path
 
-from partners.views import activity, agreement, applications, directory, profile, team, training
+from partners.views import (
+    activity,
+    agreement,
+    applications,
+    contact,
+    directory,
+    profile,
+    team,
+    training,
+)
 
 app_name = "partners"
 
@@ -14,6 +23,7 @@ space_urlpatterns = [
     *profile.urlpatterns,
     *training.urlpatterns,
     *activity.urlpatterns,
+    *contact.urlpatterns,
 ]
 
 urlpatterns = [

@@ -1,4 +1,5 @@
 from partners.models.applications import PartnerApplication
+from partners.models.contact import ContactRequest
 from partners.models.organisations import (
     Agreement,
     Invitation,
@@ -18,6 +19,7 @@ from partners.models.training import SalesTraining, TechnicalCertification
 
 __all__ = [
     "Agreement",
+    "ContactRequest",
     "DiscountRule",
     "EmbargoedTerritory",
     "EngagementModel",

@@ -5,12 +5,14 @@ database's narrow public_directory read policy (no system context). What may be 
 decided by partners.selectors.directory alone.
 """
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from partners.forms.contact import ContactForm
 from partners.selectors.directory import (
     DIRECTORY_PAGE_SIZE,
     DirectoryFilterSet,
@@ -20,7 +22,9 @@ from partners.selectors.directory import (
     directory_logo,
     directory_logo_url,
 )
-from portal.errors import NotFound
+from partners.services.contact import contact_request_submit
+from partners.throttles import ContactRateThrottle, client_ip
+from portal.errors import DomainError, NotFound
 
 LOGO_CACHE_SECONDS = 24 * 60 * 60
 
@@ -50,13 +54,40 @@ def locator(request):
     )
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def partner_detail(request, organisation_id):
+    """A listed partner's page, with the form to contact it (POST)."""
     try:
         profile = directory_entry(organisation_id=organisation_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "partners/directory/detail.html", _card(profile))
+    form = ContactForm(request.POST or None)
+    status = 200
+    throttled = ""
+    if request.method == "POST":
+        if not ContactRateThrottle().allow_request(request, None):
+            throttled = "Too many messages from your network. Try again later."
+            status = 429
+        elif form.is_valid():
+            data = dict(form.cleaned_data)
+            if not data.pop("fax"):  # a filled honeypot is a bot: pretend, store nothing
+                try:
+                    contact_request_submit(
+                        organisation_id=profile.organisation_id, data=data, ip=client_ip(request)
+                    )
+                except DomainError as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            if not form.errors:
+                messages.success(
+                    request,
+                    f"Your message is on its way to {profile.display_name}; "
+                    "they will answer you by email.",
+                )
+                return redirect(f"{request.path}#contact")
+        if form.errors or throttled:
+            status = status if throttled else 400
+    context = {**_card(profile), "form": form, "throttled": throttled}
+    return render(request, "partners/directory/detail.html", context, status=status)
 
 
 @require_safe

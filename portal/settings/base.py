@@ -231,6 +231,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         # The public application form, per client IP (UI and API share the counter).
         "applications": env.str("APPLICATION_RATE_LIMIT", default="5/hour"),
+        # The locator's contact form, per client IP, whichever partner is written to.
+        "contact_requests": env.str("CONTACT_RATE_LIMIT", default="5/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -123,11 +123,17 @@ def _enter(ctx: DbContext, using: str = "default") -> Iterator[DbContext]:
             _apply(outer[-1] if outer else _base, using)
 
 
-def tenant_context(organisation_id: UUID | str, using: str = "default"):
-    """Run the block as the given tenant: only its rows (and rows it supplies) are visible."""
+def tenant_context(organisation_id: UUID | str, using: str = "default", *, on_behalf_of: str = ""):
+    """Run the block as the given tenant: only its rows (and rows it supplies) are visible.
+
+    ``on_behalf_of`` names who the work is for when nobody of that tenant asked (a
+    visitor's ``public:contact-request``): the audit trail names that, not the tenant."""
     if not organisation_id:
         raise ValueError("tenant_context needs an organisation id")
-    return _enter(context_for(organisation_id=organisation_id), using)
+    ctx = context_for(organisation_id=organisation_id)
+    if on_behalf_of:
+        ctx = DbContext(label=on_behalf_of, tenant_id=ctx.tenant_id)
+    return _enter(ctx, using)
 
 
 def system_context(reason: str, using: str = "default"):

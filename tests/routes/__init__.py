@@ -2,7 +2,17 @@
 (tests/test_cross_tenant.py) exercises them all. ROUTES names routes by URL name; GROUPS
 declares whole URL prefixes that hold no tenant data of their own."""
 
-from tests.routes import activity, cases, core, directory, onboarding, site, team, training
+from tests.routes import (
+    activity,
+    cases,
+    contact,
+    core,
+    directory,
+    onboarding,
+    site,
+    team,
+    training,
+)
 
 ROUTES: dict[str, object] = {
     **site.ROUTES,
@@ -12,6 +22,7 @@ ROUTES: dict[str, object] = {
     **directory.ROUTES,
     **training.ROUTES,
     **activity.ROUTES,
+    **contact.ROUTES,
 }
 
 GROUPS = site.GROUPS

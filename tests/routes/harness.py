@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from partners.models import Membership, Organisation, PartnerProfile
 from tests.factories import PASSWORD, MembershipFactory
+from tests.partners.factories_contact import ContactRequestFactory
 from tests.partners.factories_directory import DESCRIPTION, PartnerProfileFactory
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
 from tests.partners.factories_team import InvitationFactory
@@ -128,6 +129,7 @@ INVITATION_EMAIL = "invitation email"
 AGREEMENT_SIGNATORY = "agreement signatory"
 APPLICATION = "application"
 TRAINING = "training record"
+CONTACT_REQUEST = "contact request"
 MARKER_KINDS = (
     LEGAL_NAME,
     MEMBER_EMAIL,
@@ -135,6 +137,7 @@ MARKER_KINDS = (
     AGREEMENT_SIGNATORY,
     APPLICATION,
     TRAINING,
+    CONTACT_REQUEST,
 )
 
 
@@ -188,6 +191,12 @@ def plant_private_data(tenant) -> dict[str, tuple[str, ...]]:
         person_name=f"Private Trainee {first}",
         person_email=f"private.trainee@{domain}",
     )
+    contact_request = ContactRequestFactory(
+        organisation=tenant.organisation,
+        name=f"Private Visitor {first}",
+        email=f"private.visitor@{domain}",
+        message=f"Private message to {first}",
+    )
     return {
         LEGAL_NAME: (tenant.organisation.name,),
         MEMBER_EMAIL: (tenant.admin.email, member.user.email, member.user.full_name),
@@ -195,6 +204,7 @@ def plant_private_data(tenant) -> dict[str, tuple[str, ...]]:
         AGREEMENT_SIGNATORY: (agreement.accepted_name, agreement.accepted_ip),
         APPLICATION: (application.contact_name, application.contact_email),
         TRAINING: (training.person_name, training.person_email),
+        CONTACT_REQUEST: (contact_request.name, contact_request.email, contact_request.message),
     }
 
 

@@ -35,6 +35,7 @@ from tests.factories import (
     TierFactory,
     UserFactory,
 )
+from tests.partners.factories_contact import ContactRequestFactory
 from tests.partners.factories_directory import PartnerProfileFactory, listed_partner
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
 from tests.partners.factories_team import InvitationFactory, member_of
@@ -252,6 +253,10 @@ def _audit_event(tenant):
     return member
 
 
+def _contact_request(tenant):
+    return ContactRequestFactory(organisation=tenant.organisation)
+
+
 # --- the registry ----------------------------------------------------------------------
 
 LISTS: dict[str, ListRoute | NotAList] = {
@@ -263,6 +268,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "api:directory-list": ListRoute(_listed_partner, caller=ANONYMOUS),
     "api:staff-applications-list": ListRoute(_application, caller=STAFF),
     "api:activity-list": ListRoute(_audit_event),
+    "api:contact-requests-list": ListRoute(_contact_request),
     "api:me": NotAList("the caller, their organisation and role"),
     "api:applications": NotAList("POST only: the public application"),
     "api:agreement": NotAList("the caller's organisation's agreement"),
@@ -274,6 +280,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:training": ListRoute(_training_rows),
     "partners:activity": ListRoute(_audit_event),
     "partners:documents": ListRoute(_own_signed_agreement),
+    "partners:contact_requests": ListRoute(_contact_request),
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "home": NotAList("the landing page"),
     "healthz": NotAList("one SELECT 1"),
