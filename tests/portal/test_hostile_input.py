@@ -123,7 +123,7 @@ def test_the_service_refuses_an_application_without_a_real_country(programmes):
     from partners.services.applications import application_submit
     from portal.errors import DomainError
 
-    partner_type = PartnerType.objects.filter(code="reseller").first()
+    partner_type = PartnerType.objects.get(code="reseller", programme__is_default=True)
     for country in ("", None, "XX"):
         data = {**APPLICATION, "country": country, "partner_type": partner_type}
         with system_context("public:application"), pytest.raises(DomainError) as refused:
