@@ -48,7 +48,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(
         "partners:contact_requests",
         "Contact requests",
-        "customers",
+        "sell",  # leads: what visitors of the locator asked for
         roles=roles.VIEW_CONTACT_REQUESTS,
     ),
     NavEntry("partners:profile", "Company profile", "company"),
