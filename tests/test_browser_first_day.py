@@ -101,6 +101,7 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
         labels = sidebar.get_by_role("link").all_inner_texts()
         assert labels == [
             "Dashboard",
+            "Contact requests",
             "Training",
             "Agreement",
             "Documents",

@@ -20,6 +20,11 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Training", "Sales training and technical certifications.", ("training",)),
     ("Activity", "The organisation's audit trail (administrators).", ("activity",)),
     (
+        "Contact requests",
+        "What visitors wrote to the organisation through the partner locator.",
+        ("contact-requests",),
+    ),
+    (
         "Directory",
         "The public partner locator: listed partners only, no login.",
         ("directory",),
