@@ -110,7 +110,7 @@ def test_vates_tiers_are_named_from_entry_to_top():
 def test_the_migration_names_the_tiers_of_an_existing_install():
     import importlib
 
-    migration = importlib.import_module("partners.migrations.0008_tier_names")
+    migration = importlib.import_module("partners.migrations.0009_tier_names")
     call_command("load_programme", "vates", "--default", stdout=None)
     with observer():
         Tier.objects.filter(partner_type__programme__code="vates").update(name="")

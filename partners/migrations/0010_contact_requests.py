@@ -9,7 +9,7 @@ from portal.tenancy.operations import EnableTenantRLS
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0008_tier_names"),
+        ("partners", "0009_tier_names"),
     ]
 
     operations = [

@@ -17,6 +17,6 @@ def name_tiers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partners", "0007_private_agreement_files")]
+    dependencies = [("partners", "0008_discount_range_from_rules")]
 
     operations = [migrations.RunPython(name_tiers, migrations.RunPython.noop)]
