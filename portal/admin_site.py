@@ -164,6 +164,18 @@ class PortalAdminSite(admin.AdminSite):
                 system.append({**app, "name": name, "models": theirs, "section": "system"})
         return work + system
 
+    def each_context(self, request):
+        """The header and titles carry the vendor's brand (one read per request, shared
+        with the templates' vendor context)."""
+        from portal.vendor.selectors import current_vendor
+
+        context = super().each_context(request)
+        brand = current_vendor(request=request).brand_name
+        if brand:
+            context["site_header"] = f"{brand} Partner Portal: channel team"
+            context["site_title"] = f"{brand} Partner Portal admin"
+        return context
+
     def index(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),

@@ -392,3 +392,10 @@ def test_a_logo_uploaded_in_the_admin_is_served_and_shown_in_the_header(vates, s
     assert response["Content-Type"] == "image/png"
     header = Client().get("/").content.decode().split("</nav>")[0]
     assert f'src="{logo_url}"' in header
+
+
+@pytest.mark.django_db
+def test_the_admin_header_carries_the_brand(vates):
+    html = browser(staff_user("portal.view_vendor")).get("/admin/").content.decode()
+    assert "Vates Partner Portal: channel team" in html
+    assert "<title>Today&#x27;s work | Vates Partner Portal admin</title>" in html
