@@ -16,8 +16,3 @@ class ContactRateThrottle(ApplicationRateThrottle):
     every partner (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["contact_requests"])."""
 
     scope = "contact_requests"
-
-
-def client_ip(request) -> str | None:
-    ident = ApplicationRateThrottle().get_ident(request)
-    return ident or None

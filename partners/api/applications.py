@@ -32,10 +32,11 @@ from partners.services.applications import (
     application_submit,
     partner_type_for_code,
 )
-from partners.throttles import ApplicationRateThrottle, client_ip
+from partners.throttles import ApplicationRateThrottle
 from portal.api.pagination import LINK_HEADER_PARAMETERS, LinkHeaderPagination
 from portal.api.permissions import IsPartnerMember, StaffPermission
 from portal.api.schema import ERROR_RESPONSES
+from portal.client_address import client_ip
 from portal.errors import NotFound
 from portal.tenancy.context import system_context
 

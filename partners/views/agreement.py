@@ -14,7 +14,7 @@ from partners.models import Agreement, Membership
 from partners.selectors.agreements import agreement_document as document_file
 from partners.selectors.agreements import agreement_state, current_agreement, document_list
 from partners.services.agreements import agreement_accept
-from partners.throttles import client_ip
+from portal.client_address import client_ip
 from portal.errors import DomainError
 from portal.files import private_file_response
 from portal.pagination import page_of

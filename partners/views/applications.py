@@ -11,7 +11,8 @@ from partners.services.applications import (
     application_reply,
     application_submit,
 )
-from partners.throttles import ApplicationRateThrottle, client_ip
+from partners.throttles import ApplicationRateThrottle
+from portal.client_address import client_ip
 from portal.errors import DomainError, NotFound
 from portal.tenancy.context import system_context
 

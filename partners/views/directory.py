@@ -23,7 +23,8 @@ from partners.selectors.directory import (
     directory_logo_url,
 )
 from partners.services.contact import contact_request_submit
-from partners.throttles import ContactRateThrottle, client_ip
+from partners.throttles import ContactRateThrottle
+from portal.client_address import client_ip
 from portal.errors import DomainError, NotFound
 
 LOGO_CACHE_SECONDS = 24 * 60 * 60

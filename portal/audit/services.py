@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextvars
 import datetime
 import decimal
-import ipaddress
 import re
 import uuid
 from collections.abc import Iterable, Iterator
@@ -31,8 +30,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from rest_framework.throttling import BaseThrottle
 
+from portal.client_address import client_ip
 from portal.models import AuditEvent
 from portal.tenancy.context import current_context
 
@@ -73,16 +72,6 @@ def recorded_in_this_request(obj: models.Model) -> bool:
     if state is None or obj.pk is None:
         return False
     return (ContentType.objects.get_for_model(obj).pk, str(obj.pk)) in state.recorded
-
-
-def client_ip(request) -> str | None:
-    """The request's client address as rate limits and signatures see it, or None when it
-    is not an IP address (a forged X-Forwarded-For entry must not break the write)."""
-    ident = BaseThrottle().get_ident(request)
-    try:
-        return str(ipaddress.ip_address(ident)) if ident else None
-    except ValueError:
-        return None
 
 
 def audit_record(
