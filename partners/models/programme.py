@@ -57,6 +57,27 @@ class Programme(models.Model):
     agreement_terms = models.TextField(
         blank=True, help_text="Programme-specific terms printed in the partner agreement."
     )
+    # Licensing (SPEC §3.7).
+    redemption_link_days = models.PositiveSmallIntegerField(
+        default=14, help_text="How long a customer's redemption link stays valid, in days."
+    )
+    redemption_reminder_days = models.PositiveSmallIntegerField(
+        default=3, help_text="Remind the customer of an unredeemed licence every so many days."
+    )
+    trial_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Length of a new trial / PoC licence, in days."
+    )
+    trial_max_days = models.PositiveSmallIntegerField(
+        default=90,
+        help_text="Partners extend a trial up to this many days in total; beyond, staff decide.",
+    )
+    licence_expiry_reminder_days = models.PositiveSmallIntegerField(
+        default=30, help_text="Remind the partner this many days before a licence ends."
+    )
+    resale_terms_version = models.CharField(max_length=20, default="1.0")
+    resale_terms = models.TextField(
+        blank=True, help_text="The terms an end customer accepts when redeeming a licence."
+    )
 
     class Meta:
         ordering = ["name"]

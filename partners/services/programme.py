@@ -26,6 +26,13 @@ _PROGRAMME_FIELDS = [
     "application_review_days",
     "agreement_version",
     "agreement_terms",
+    "redemption_link_days",
+    "redemption_reminder_days",
+    "trial_days",
+    "trial_max_days",
+    "licence_expiry_reminder_days",
+    "resale_terms_version",
+    "resale_terms",
 ]
 _TYPE_FIELDS = [
     "name",

@@ -52,6 +52,7 @@ SYSTEM_CONTEXTS = frozenset(
         # Management commands that work across tenants (SystemCommand).
         "command:seed_demo",
         "command:load_programme",
+        "command:load_catalogue",
         "command:move_private_files",
         # Platform jobs (Celery tasks with tenancy = "system").
         "task:portal.relay_outbox",

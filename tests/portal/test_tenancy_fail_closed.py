@@ -112,6 +112,7 @@ def test_system_contexts_come_from_a_reviewed_list():
         "staff:",
         "command:seed_demo",
         "command:load_programme",
+        "command:load_catalogue",
         "command:move_private_files",
         "task:portal.relay_outbox",
         "task:partners.send_application_reply_request",
