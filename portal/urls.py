@@ -15,6 +15,7 @@ space_urls = [
 
 api_v1_urls = [
     path("", include("partners.api_urls")),
+    path("", include("licensing.api_urls")),
 ]
 
 
@@ -49,6 +50,7 @@ urlpatterns = [
     path("vendor/logo", views.vendor_logo, name="vendor_logo"),
     path("space/", include((space_urls, "space"))),
     path("", include("partners.urls")),
+    path("", include("licensing.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

@@ -20,6 +20,22 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Training", "Sales training and technical certifications.", ("training",)),
     ("Activity", "The organisation's audit trail (administrators).", ("activity",)),
     (
+        "Catalogue",
+        "The programme's products and plans: prices, quantity limits and entitlements.",
+        ("products",),
+    ),
+    (
+        "Licences",
+        "Your licences: binding each to its end customer, trials, NFR and evaluation licences.",
+        ("licences", "trials", "evaluation-licences"),
+    ),
+    (
+        "Activation",
+        "For appliances: activating a licence key on a machine and the public key that "
+        "verifies the signed licence file offline.",
+        ("activations", "licensing"),
+    ),
+    (
         "Contact requests",
         "What visitors wrote to the organisation through the partner locator.",
         ("contact-requests",),
@@ -34,6 +50,11 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
         "Staff: applications",
         "The channel team's review of applications (staff with the named permission).",
         ("staff/applications",),
+    ),
+    (
+        "Staff: licensing",
+        "The channel team's review of trial extensions and evaluation licences.",
+        ("staff/trial-extensions", "staff/evaluation-licences"),
     ),
 ]
 

@@ -3,15 +3,19 @@
 declares whole URL prefixes that hold no tenant data of their own."""
 
 from tests.routes import (
+    activation,
     activity,
     cases,
     contact,
     core,
     directory,
+    licences,
     onboarding,
+    redemption,
     site,
     team,
     training,
+    trials,
 )
 
 ROUTES: dict[str, object] = {
@@ -23,6 +27,10 @@ ROUTES: dict[str, object] = {
     **training.ROUTES,
     **activity.ROUTES,
     **contact.ROUTES,
+    **licences.ROUTES,
+    **redemption.ROUTES,
+    **activation.ROUTES,
+    **trials.ROUTES,
 }
 
 GROUPS = site.GROUPS

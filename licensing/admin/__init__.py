@@ -1,0 +1,1 @@
+"""The channel team's licensing admin; each area registers its models in its own module."""

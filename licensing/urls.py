@@ -1,0 +1,13 @@
+"""Pages of the licensing app (namespace "licensing"): the reseller-space pages under
+/space/ and the end customer's pages (no account) under /licence/. Each area keeps its own
+lists in licensing/views/<area>.py."""
+
+from django.urls import include, path
+
+app_name = "licensing"
+
+space_urlpatterns: list = []
+
+urlpatterns = [
+    path("space/", include(space_urlpatterns)),
+]

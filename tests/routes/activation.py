@@ -1,0 +1,3 @@
+"""Licensing routes: activation (see tests/routes/cases.py for the kinds of route)."""
+
+ROUTES: dict[str, object] = {}
