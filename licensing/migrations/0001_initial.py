@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('entitlements', models.JSONField(default=dict)),
                 ('machine_limit', models.PositiveSmallIntegerField(default=1)),
                 ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
+                ('ends_on', models.DateField(help_text="The term's last day: the licence is valid through it.")),
                 ('customer_name', models.CharField(blank=True, max_length=200)),
                 ('customer_email', models.EmailField(blank=True, db_index=True, max_length=254)),
                 ('customer_country', models.CharField(blank=True, max_length=2)),
@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='licence',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='licence_term'),
+            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='licence_term'),
         ),
         migrations.AddConstraint(
             model_name='licence',

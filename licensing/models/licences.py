@@ -45,7 +45,7 @@ class Licence(DistributorVisibleModel):
     machine_limit = models.PositiveSmallIntegerField(default=1)
 
     starts_on = models.DateField()
-    ends_on = models.DateField()
+    ends_on = models.DateField(help_text="The term's last day: the licence is valid through it.")
 
     # The end customer: a prospect's name for a trial; who redeemed it for a sale.
     customer_name = models.CharField(max_length=200, blank=True)
@@ -80,7 +80,7 @@ class Licence(DistributorVisibleModel):
             models.Index(fields=["status", "ends_on"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="licence_term"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="licence_term"),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="licence_quantity"),
             models.CheckConstraint(
                 condition=~Q(status="active") | Q(key_digest__isnull=False),

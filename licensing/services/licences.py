@@ -44,11 +44,17 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def default_term_end(*, kind: str, starts_on: datetime.date, plan: Plan | None, programme):
+    """The term's last day (``ends_on`` is inclusive: the licence is valid through it).
+    A year from 29 Nov 2026 ends on 28 Nov 2027; a 30-day trial from 1 Nov ends on 30 Nov."""
     if kind == Licence.Kind.TRIAL:
-        return starts_on + datetime.timedelta(days=programme.trial_days)
-    if plan is not None and plan.billing_period == BillingPeriod.MONTHLY:
-        return add_months(starts_on, 1)
-    return add_months(starts_on, 12)
+        return starts_on + datetime.timedelta(days=programme.trial_days - 1)
+    months = 1 if plan is not None and plan.billing_period == BillingPeriod.MONTHLY else 12
+    return add_months(starts_on, months) - datetime.timedelta(days=1)
+
+
+def term_days(starts_on: datetime.date, ends_on: datetime.date) -> int:
+    """How many days a term covers, both ends included."""
+    return (ends_on - starts_on).days + 1
 
 
 @transaction.atomic
@@ -94,8 +100,8 @@ def licence_issue(
     ends_on = ends_on or default_term_end(
         kind=kind, starts_on=starts_on, plan=plan, programme=programme
     )
-    if ends_on <= starts_on:
-        raise DomainError("The term must end after it starts.", field="ends_on", code="invalid")
+    if ends_on < starts_on:
+        raise DomainError("The term cannot end before it starts.", field="ends_on", code="invalid")
 
     licence = Licence.objects.create(
         organisation=organisation,

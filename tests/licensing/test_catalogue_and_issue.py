@@ -84,7 +84,7 @@ def test_issue_copies_the_catalogue_so_later_edits_leave_the_licence_alone(vates
     assert licence.entitlements["support_hours"] == "business_day"
     assert licence.status == Licence.Status.UNBOUND
     assert licence.billing_period == "yearly"
-    assert licence.ends_on == add_months(licence.starts_on, 12)
+    assert licence.ends_on == add_months(licence.starts_on, 12) - datetime.timedelta(days=1)
     assert list(licence.events.values_list("kind", flat=True)) == [LicenceEvent.Kind.CREATED]
     assert AuditEvent.objects.filter(action="licence.created", object_id=str(licence.pk)).exists()
 
@@ -129,7 +129,7 @@ def test_a_product_of_another_programme_is_refused(vates):
 
 def test_a_trial_lasts_the_programme_trial_days_and_needs_no_plan():
     licence = issue_licence(kind="trial", starts_on=datetime.date(2026, 11, 1))
-    assert licence.ends_on == datetime.date(2026, 12, 1)
+    assert licence.ends_on == datetime.date(2026, 11, 30)  # 30 days, both ends included
     assert licence.plan is None
 
 
