@@ -108,6 +108,7 @@ def activation_deactivate(*, activation_id: uuid.UUID | str, key: str) -> Activa
         if licence is None:
             raise NotFound("No activation with this id for this licence key.")
         activation = Activation.objects.get(pk=activation_id, licence=licence)
+        activation.licence = licence
         if activation.deactivated_at is None:
             _deactivate(activation, by=Activation.DeactivatedBy.APPLIANCE, actor=None)
     return activation
@@ -119,7 +120,10 @@ def activation_release(*, actor, activation: Activation) -> Activation:
     died before it could deactivate itself. Runs in the caller's own context."""
     licence = Licence.objects.select_for_update().get(pk=activation.licence_id)
     _ensure_may_manage_licence(actor=actor, licence=licence)
-    activation = Activation.objects.get(pk=activation.pk, licence=licence)
+    activation = Activation.objects.select_related("signing_key").get(
+        pk=activation.pk, licence=licence
+    )
+    activation.licence = licence
     if activation.deactivated_at is not None:
         raise Conflict("This machine has already been released.", code="already_released")
     _deactivate(activation, by=Activation.DeactivatedBy.PARTNER, actor=actor)
