@@ -1,3 +1,7 @@
 """The licensing app's API routes; each area keeps its own list in licensing/api/<area>.py."""
 
-urlpatterns: list = []
+from licensing.api import activation
+
+urlpatterns: list = [
+    *activation.urlpatterns,
+]

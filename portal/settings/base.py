@@ -135,6 +135,11 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
+# The passphrase that encrypts the licence signing keys stored in the database. Empty: one
+# derived from SECRET_KEY (changing SECRET_KEY then makes the stored keys unreadable, so
+# production sets its own; licensing/signing.py).
+LICENCE_SIGNING_PASSPHRASE = env.str("LICENCE_SIGNING_PASSPHRASE", default="")
+
 # Where the channel team is told about new applications and signatures.
 CHANNEL_TEAM_EMAIL = env.str("CHANNEL_TEAM_EMAIL", default="channel-team@vendor.example")
 # Reseller-space pages send members of an organisation that has not signed its agreement
@@ -233,6 +238,10 @@ REST_FRAMEWORK = {
         "applications": env.str("APPLICATION_RATE_LIMIT", default="5/hour"),
         # The locator's contact form, per client IP, whichever partner is written to.
         "contact_requests": env.str("CONTACT_RATE_LIMIT", default="5/hour"),
+        # Appliances activating and deactivating licence keys, per client IP.
+        "activations": env.str("ACTIVATION_RATE_LIMIT", default="30/hour"),
+        # The licence signing public keys, per client IP.
+        "licensing_public_key": env.str("PUBLIC_KEY_RATE_LIMIT", default="120/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

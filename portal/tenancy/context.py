@@ -54,6 +54,7 @@ SYSTEM_CONTEXTS = frozenset(
         "command:load_programme",
         "command:load_catalogue",
         "command:move_private_files",
+        "command:rotate_licence_key",
         # Platform jobs (Celery tasks with tenancy = "system").
         "task:portal.relay_outbox",
         # Emails an applicant (no tenant yet) the question and a reply link made from the id.
@@ -64,6 +65,8 @@ SYSTEM_CONTEXTS = frozenset(
         "public:application",
         "public:application-reply",
         "public:invitation",
+        # An appliance activating a licence key (any partner's licence) and the public key.
+        "public:activation",
         "team:invitee-check",
         # Benchmarks (bench/) fill and read a scratch database.
         "bench:directory",

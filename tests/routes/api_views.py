@@ -15,6 +15,10 @@ MEMBER, STAFF, AUTHENTICATED, PUBLIC = "member", "staff", "authenticated", "publ
 
 _OWN = "the caller's own organisation only, through a selector given caller.organisation"
 _STAFF = "the channel team's review: applications are not tenant rows until approved"
+_APPLIANCE = (
+    "an appliance with a licence key (its only credential): the service finds that key's "
+    "licence in the public:activation context and touches nothing else"
+)
 _DIRECTORY = "the public locator: listed profiles' public fields (partners.selectors.directory)"
 
 OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
@@ -37,4 +41,10 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
     "partners.api.directory.DirectoryListView": (PUBLIC, _DIRECTORY),
     "partners.api.directory.DirectoryDetailView": (PUBLIC, _DIRECTORY),
     "partners.api.training.TrainingSummaryView": (MEMBER, _OWN),
+    "licensing.api.activation.PublicKeyView": (
+        PUBLIC,
+        "the vendor's public signing keys: platform data, no tenant's",
+    ),
+    "licensing.api.activation.ActivationsView": (PUBLIC, _APPLIANCE),
+    "licensing.api.activation.ActivationDetailView": (PUBLIC, _APPLIANCE),
 }

@@ -275,6 +275,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "api:agreement-sign": NotAList("POST only: signs the agreement"),
     "api:profile": NotAList("the caller's organisation's profile"),
     "api:training-summary": NotAList("two counts against the tier's requirements"),
+    "api:activations": NotAList("POST only: an appliance activates a licence key"),
+    "api:licensing-public-key": NotAList("the vendor's few signing keys, never paged"),
     # Pages
     "partners:team": ListRoute(_team_rows),
     "partners:training": ListRoute(_training_rows),
