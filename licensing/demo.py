@@ -5,15 +5,30 @@ Idempotent: each demo licence carries a ``demo:<slot>`` source and is issued onl
 its partner has none with that source yet.
 """
 
-from licensing.models import Licence, Product
+import datetime
+
+from django.utils import timezone
+
+from licensing.models import Licence, Product, TrialExtensionRequest
 from licensing.services.catalogue import available_catalogues, catalogue_load
 from licensing.services.licences import licence_issue
-from partners.models import Organisation, Programme
+from licensing.services.trials import trial_extension_request, trial_request
+from partners import roles
+from partners.models import Membership, Organisation, Programme
 
 DEMO_PARTNERS = ["Northwind Distribution", "Bluepeak IT", "Cloud Nine Hosting"]
 
 # slot, product code, quantity
 UNBOUND = [("demo:unbound-1", "pro", 3), ("demo:unbound-2", "essential", 2)]
+
+# A trial in progress for each demo partner: prospect, project, product, quantity, days ago.
+TRIALS = {
+    "Northwind Distribution": ("Hafen Logistik GmbH", "VMware exit, 2 clusters", "pro", 4, 12),
+    "Bluepeak IT": ("Clinique du Parc", "Backup PoC", "essential", 2, 5),
+    "Cloud Nine Hosting": ("Front Range Credit Union", "DR site", "pro", 3, 20),
+}
+#: The demo partner whose trial waits for the channel team's extension decision.
+EXTENSION_PARTNER = "Northwind Distribution"
 
 
 def seed(*, stdout, password: str) -> None:
@@ -22,9 +37,13 @@ def seed(*, stdout, password: str) -> None:
         if code in loaded:
             catalogue_load(code=code)
     count = 0
+    trials = 0
     for organisation in Organisation.objects.filter(name__in=DEMO_PARTNERS):
         count += _seed_unbound(organisation)
-    stdout.write(f"  licensing: catalogues loaded, {count} demo licences issued")
+        trials += _seed_trial(organisation)
+    stdout.write(
+        f"  licensing: catalogues loaded, {count} demo licences and {trials} trials issued"
+    )
 
 
 def _seed_unbound(organisation) -> int:
@@ -45,4 +64,51 @@ def _seed_unbound(organisation) -> int:
             source=source,
         )
         issued += 1
+    return issued
+
+
+def _seed_trial(organisation) -> int:
+    """A trial in progress (slot ``demo:trial``) and, for one partner, a pending request to
+    extend it beyond the programme's maximum."""
+    if organisation.name not in TRIALS:
+        return 0
+    admin = (
+        Membership.objects.filter(organisation=organisation, role=roles.ADMIN)
+        .select_related("user")
+        .order_by("created_at")
+        .first()
+    )
+    if admin is None:
+        return 0
+    licence = Licence.objects.filter(organisation=organisation, source="demo:trial").first()
+    issued = 0
+    if licence is None:
+        prospect, project, code, quantity, days_ago = TRIALS[organisation.name]
+        licence = trial_request(
+            actor=admin.user,
+            organisation=organisation,
+            role=roles.ADMIN,
+            product=code,
+            quantity=quantity,
+            prospect_name=prospect,
+            project=project,
+            starts_on=timezone.localdate() - datetime.timedelta(days=days_ago),
+            source="demo:trial",
+        )
+        issued = 1
+    if (
+        organisation.name == EXTENSION_PARTNER
+        and licence.ends_on >= timezone.localdate()
+        and not TrialExtensionRequest.objects.filter(licence=licence).exists()
+    ):
+        trial_extension_request(
+            actor=admin.user,
+            organisation=organisation,
+            role=roles.ADMIN,
+            licence=licence,
+            ends_on=licence.starts_on + datetime.timedelta(days=120),
+            project_details="Hafen Logistik migrates two VMware clusters (38 hosts) in three "
+            "waves; the second wave's change window is in 10 weeks and they want the trial "
+            "to cover it before ordering Pro for all hosts.",
+        )
     return issued

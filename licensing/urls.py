@@ -4,9 +4,14 @@ lists in licensing/views/<area>.py."""
 
 from django.urls import include, path
 
+from licensing.views import internal_use, trials
+
 app_name = "licensing"
 
-space_urlpatterns: list = []
+space_urlpatterns: list = [
+    *trials.urlpatterns,
+    *internal_use.urlpatterns,
+]
 
 urlpatterns = [
     path("space/", include(space_urlpatterns)),

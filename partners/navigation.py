@@ -51,6 +51,8 @@ ENTRIES: tuple[NavEntry, ...] = (
         "sell",  # leads: what visitors of the locator asked for
         roles=roles.VIEW_CONTACT_REQUESTS,
     ),
+    NavEntry("licensing:trials", "Trials / PoC", "customers"),
+    NavEntry("licensing:nfr", "NFR licences", "customers"),
     NavEntry("partners:profile", "Company profile", "company"),
     NavEntry("partners:team", "Team", "company"),
     NavEntry("partners:activity", "Activity", "company", roles=roles.VIEW_ACTIVITY),

@@ -24,6 +24,8 @@ VIEW_INVOICES = frozenset({ADMIN, FINANCE})
 REGISTER_DEALS = frozenset({ADMIN, SALES})
 #: Bind licences to customers, request trials and NFR licences.
 MANAGE_LICENCES = frozenset({ADMIN, SALES, TECHNICAL})
+#: Receive the reminders before the organisation's licences and trials end.
+NOTIFY_LICENCE_EXPIRY = frozenset({ADMIN, SALES})
 #: Follow the people's sales training and technical certifications against the tier.
 VIEW_TRAINING = frozenset({ADMIN})
 #: Read the organisation's activity feed (its audit trail).

@@ -59,6 +59,8 @@ SYSTEM_CONTEXTS = frozenset(
         "task:portal.relay_outbox",
         # Emails an applicant (no tenant yet) the question and a reply link made from the id.
         "task:partners.send_application_reply_request",
+        # Marks ended licences expired and reminds partners before theirs end.
+        "task:licensing.expire_licences",
         # Finding a user's membership before the tenant is known (the request middleware).
         "tenancy-resolve",
         # Anonymous flows keyed by a secret token or creating a tenant-less row.

@@ -117,6 +117,7 @@ def test_system_contexts_come_from_a_reviewed_list():
         "command:rotate_licence_key",
         "task:portal.relay_outbox",
         "task:partners.send_application_reply_request",
+        "task:licensing.expire_licences",
         "tenancy-resolve",
         "public:application",
         "public:application-reply",

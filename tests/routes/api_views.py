@@ -19,6 +19,7 @@ _APPLIANCE = (
     "an appliance with a licence key (its only credential): the service finds that key's "
     "licence in the public:activation context and touches nothing else"
 )
+_STAFF_LICENSING = "the channel team's review of partners' licence requests (every tenant's)"
 _DIRECTORY = "the public locator: listed profiles' public fields (partners.selectors.directory)"
 
 OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
@@ -47,4 +48,11 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
     ),
     "licensing.api.activation.ActivationsView": (PUBLIC, _APPLIANCE),
     "licensing.api.activation.ActivationDetailView": (PUBLIC, _APPLIANCE),
+    "licensing.api.nfr.NfrView": (MEMBER, _OWN),
+    "licensing.api.trials.StaffTrialExtensionList": (STAFF, _STAFF_LICENSING),
+    "licensing.api.trials.StaffTrialExtensionApprove": (STAFF, _STAFF_LICENSING),
+    "licensing.api.trials.StaffTrialExtensionReject": (STAFF, _STAFF_LICENSING),
+    "licensing.api.evaluation.StaffEvaluationList": (STAFF, _STAFF_LICENSING),
+    "licensing.api.evaluation.StaffEvaluationApprove": (STAFF, _STAFF_LICENSING),
+    "licensing.api.evaluation.StaffEvaluationReject": (STAFF, _STAFF_LICENSING),
 }

@@ -35,6 +35,8 @@ from tests.factories import (
     TierFactory,
     UserFactory,
 )
+from tests.licensing.factories import ProductFactory, issue_licence
+from tests.licensing.factories_trials import evaluation_request, extension_request, issue_trial
 from tests.partners.factories_contact import ContactRequestFactory
 from tests.partners.factories_directory import PartnerProfileFactory, listed_partner
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
@@ -257,6 +259,59 @@ def _contact_request(tenant):
     return ContactRequestFactory(organisation=tenant.organisation)
 
 
+def _trial(tenant):
+    """A trial with an extension request (each row shows its latest request)."""
+    n = _n()
+    trial = issue_trial(tenant, prospect_name=f"Prospect {n}", project=f"Project {n}")
+    extension_request(trial, status=["pending", "rejected"][n % 2])
+    return trial
+
+
+def _nfr_licence(tenant):
+    organisation = tenant.organisation
+    product = ProductFactory(programme=organisation.partner_type.programme)
+    return issue_licence(organisation, product=product, kind="nfr")
+
+
+def _evaluation_request(tenant):
+    n = _n()
+    licence = None
+    if n % 2:
+        organisation = tenant.organisation
+        product = ProductFactory(programme=organisation.partner_type.programme)
+        licence = issue_licence(organisation, product=product, kind="evaluation")
+    return evaluation_request(
+        tenant.organisation, status="approved" if licence else "pending", licence=licence
+    )
+
+
+def _any_extension_request(tenant):
+    """A request of another partner each time, pending or decided by a reviewer."""
+    n = _n()
+    trial = issue_trial(OrganisationFactory(), prospect_name=f"Prospect {n}")
+    if n % 2:
+        return extension_request(
+            trial,
+            status="rejected",
+            decided_by=UserFactory(is_staff=True),
+            decided_at=timezone.now(),
+        )
+    return extension_request(trial, requested_by=UserFactory())
+
+
+def _any_evaluation_request(tenant):
+    n = _n()
+    organisation = OrganisationFactory()
+    if n % 2:
+        return evaluation_request(
+            organisation,
+            status="rejected",
+            decided_by=UserFactory(is_staff=True),
+            decided_at=timezone.now(),
+        )
+    return evaluation_request(organisation, requested_by=UserFactory())
+
+
 # --- the registry ----------------------------------------------------------------------
 
 LISTS: dict[str, ListRoute | NotAList] = {
@@ -319,4 +374,19 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:portal_user_changelist": ListRoute(lambda tenant: UserFactory(), caller=STAFF),
     "admin:portal_outboxtask_changelist": ListRoute(_outbox_task, caller=STAFF),
     "admin:portal_auditevent_changelist": ListRoute(_audit_event, caller=STAFF),
+    # Licensing: trials, NFR and evaluation licences
+    "api:trials-list": ListRoute(_trial),
+    "api:licences-nfr": ListRoute(_nfr_licence),
+    "api:evaluation-licences-list": ListRoute(_evaluation_request),
+    "api:staff-trial-extensions-list": ListRoute(_any_extension_request, caller=STAFF),
+    "api:staff-evaluation-licences-list": ListRoute(_any_evaluation_request, caller=STAFF),
+    "licensing:trials": ListRoute(_trial),
+    "licensing:nfr": ListRoute(_nfr_licence),
+    "licensing:evaluation": ListRoute(_evaluation_request),
+    "admin:licensing_trialextensionrequest_changelist": ListRoute(
+        _any_extension_request, caller=STAFF, query="?status=all"
+    ),
+    "admin:licensing_evaluationlicencerequest_changelist": ListRoute(
+        _any_evaluation_request, caller=STAFF, query="?status=all"
+    ),
 }
