@@ -91,6 +91,22 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('licence',), name='trial_extension_one_pending')],
             },
         ),
+        # Expired or cancelled before ever being bound: no customer email.
+        migrations.RemoveConstraint(
+            model_name="licence",
+            name="licence_bound_has_email",
+        ),
+        migrations.AddConstraint(
+            model_name="licence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["unbound", "expired", "cancelled"]),
+                    models.Q(("customer_email", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="licence_bound_has_email",
+            ),
+        ),
         EnableTenantRLS("trial"),
         EnableTenantRLS("trialextensionrequest"),
         EnableTenantRLS("evaluationlicencerequest"),

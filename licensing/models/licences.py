@@ -86,8 +86,9 @@ class Licence(DistributorVisibleModel):
                 condition=~Q(status="active") | Q(key_digest__isnull=False),
                 name="licence_active_has_key",
             ),
+            # A licence that ended (expired, cancelled) before it was ever bound has none.
             models.CheckConstraint(
-                condition=Q(status="unbound") | ~Q(customer_email=""),
+                condition=Q(status__in=["unbound", "expired", "cancelled"]) | ~Q(customer_email=""),
                 name="licence_bound_has_email",
             ),
         ]

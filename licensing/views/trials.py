@@ -79,12 +79,13 @@ def trial_detail(request, pk):
     caller = request.caller
     organisation = caller.organisation
     programme = organisation.partner_type.programme
+    if request.method == "POST":
+        _require_manager(caller)  # before the look-up: a role refused is refused for any id
     licence = get_for_tenant_or_404(trial_queryset().owned_by(organisation), organisation, pk=pk)
     extend_form = TrialExtendForm()
     extension_form = TrialExtensionRequestForm()
     status = 200
     if request.method == "POST":
-        _require_manager(caller)
         action = request.POST.get("action")
         if action == "extend":
             extend_form = TrialExtendForm(request.POST)

@@ -280,8 +280,9 @@ def _evaluation_request(tenant):
         organisation = tenant.organisation
         product = ProductFactory(programme=organisation.partner_type.programme)
         licence = issue_licence(organisation, product=product, kind="evaluation")
+    # Decided ones: a partner has one pending request at most.
     return evaluation_request(
-        tenant.organisation, status="approved" if licence else "pending", licence=licence
+        tenant.organisation, status="approved" if licence else "rejected", licence=licence
     )
 
 
