@@ -84,7 +84,7 @@ def test_the_overview_lists_the_partners_nfr_licences(northwind):
     client.post("/api/v1/licences/nfr", {"product": "pro", "quantity": 3}, format="json")
     overview = client.get("/api/v1/licences/nfr").json()
     assert overview["eligible"] is True
-    assert [(l["product"], l["status"]) for l in overview["licences"]] == [("pro", "unbound")]
+    assert [(x["product"], x["status"]) for x in overview["licences"]] == [("pro", "unbound")]
 
 
 def test_the_nfr_page_shows_eligibility_and_requests(northwind, bluepeak):
