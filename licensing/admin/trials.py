@@ -31,6 +31,7 @@ from licensing.selectors.trials import (
 )
 from licensing.services import evaluation as evaluation_services
 from licensing.services import trials as trial_services
+from licensing.services.licences import term_days
 from portal.admin_site import ReviewQueue, register_review_queue
 from portal.audit.admin import AuditTrailMixin
 from portal.errors import DomainError
@@ -259,12 +260,12 @@ class TrialExtensionRequestAdmin(_RequestReviewAdmin):
     @admin.display(description="current term")
     def term(self, obj):
         licence = obj.licence
-        days = (licence.ends_on - licence.starts_on).days
+        days = term_days(licence.starts_on, licence.ends_on)
         return f"{format_date(licence.starts_on)} to {format_date(licence.ends_on)} ({days} days)"
 
     @admin.display(description="asked until", ordering="ends_on")
     def asked(self, obj):
-        days = (obj.ends_on - obj.licence.starts_on).days
+        days = term_days(obj.licence.starts_on, obj.ends_on)
         return f"{format_date(obj.ends_on)} ({days} days)"
 
 

@@ -21,6 +21,7 @@ from licensing.selectors.trials import (
     trial_queryset,
     trial_row,
 )
+from licensing.services.licences import term_days
 from licensing.services.trials import (
     trial_extend,
     trial_extension_approve,
@@ -269,7 +270,7 @@ class StaffTrialExtensionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_total_days(self, request) -> int:
-        return (request.ends_on - request.licence.starts_on).days
+        return term_days(request.licence.starts_on, request.ends_on)
 
     def get_waiting_days(self, request) -> int:
         return extension_request_age(request=request)[0].days

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from licensing.models import Licence, Product, RequestStatus, TrialExtensionRequest
+from licensing.services.licences import term_days
 from portal.admin_site import QueueCounts
 
 #: Statuses of a licence that still runs (the expiry job moves them to "expired").
@@ -61,16 +62,18 @@ def trial_products(*, organisation) -> QuerySet[Product]:
 
 
 def trial_max_ends_on(*, licence: Licence, programme) -> datetime.date:
-    """The latest end a partner may give a trial itself: ``trial_max_days`` after its start."""
-    return licence.starts_on + datetime.timedelta(days=programme.trial_max_days)
+    """The latest last day a partner may give a trial itself: the term (both ends
+    included) covers ``trial_max_days`` at most."""
+    return licence.starts_on + datetime.timedelta(days=programme.trial_max_days - 1)
 
 
 def trial_total_days(*, licence: Licence, ends_on: datetime.date | None = None) -> int:
-    return ((ends_on or licence.ends_on) - licence.starts_on).days
+    """The days the trial covers (or would, ending on ``ends_on``), both ends included."""
+    return term_days(licence.starts_on, ends_on or licence.ends_on)
 
 
 def days_left(*, licence: Licence, today: datetime.date | None = None) -> int:
-    """Days until the licence ends (0 on its last day; negative once it has ended)."""
+    """Days left after today (0 on its last day; negative once it has ended)."""
     return (licence.ends_on - (today or timezone.localdate())).days
 
 

@@ -103,8 +103,8 @@ def test_partners_are_reminded_thirty_days_before_a_licence_and_seven_before_a_t
     # Given licences at and just past each threshold
     at_threshold = _licence(bluepeak, ends_in=30)
     too_early = _licence(bluepeak, ends_in=31)
-    trial_due = issue_trial(bluepeak, prospect_name="Due Prospect", days_ago=23)  # 7 days left
-    trial_early = issue_trial(bluepeak, prospect_name="Early Prospect", days_ago=22)  # 8 left
+    trial_due = issue_trial(bluepeak, prospect_name="Due Prospect", days_ago=22)  # 7 days left
+    trial_early = issue_trial(bluepeak, prospect_name="Early Prospect", days_ago=21)  # 8 left
     nfr_due = _licence(bluepeak, ends_in=5, kind="nfr")
 
     # When the job runs twice

@@ -4,6 +4,8 @@ year each; a partner not yet eligible is told they are billed at list price."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from licensing.models import Licence
@@ -39,7 +41,10 @@ def test_an_eligible_partner_gets_a_one_year_nfr_licence_for_itself(northwind):
     assert str(licence.pk) == response.json()["id"]
     assert (licence.product_code, licence.quantity, licence.plan) == ("pro", 3, None)
     assert licence.customer_name == "Northwind Distribution"  # internal use
-    assert licence.ends_on.replace(year=licence.ends_on.year - 1) == licence.starts_on
+    # One year, both ends included: from 29 Nov to 28 Nov of the next year.
+    assert licence.ends_on + datetime.timedelta(days=1) == licence.starts_on.replace(
+        year=licence.starts_on.year + 1
+    )
     with observer():
         assert not customer_sales_licences().filter(pk=licence.pk).exists()
         assert list(licence.events.values_list("kind", flat=True)) == ["created"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from licensing.models import Licence, LicenceEvent, Trial, TrialExtensionRequest
 from licensing.selectors.trials import customer_sales_licences, extension_queue_counts
+from licensing.services.licences import term_days
 from licensing.services.trials import trial_extension_approve, trial_extension_reject
 from portal.errors import Forbidden
 from portal.models import AuditEvent
@@ -36,7 +37,12 @@ def _day(days: int) -> str:
 
 
 def _ends_on(licence: Licence, total_days: int) -> str:
-    return (licence.starts_on + datetime.timedelta(days=total_days)).isoformat()
+    """The last day of a term of ``total_days`` (both ends included)."""
+    return (licence.starts_on + datetime.timedelta(days=total_days - 1)).isoformat()
+
+
+def _total(licence: Licence) -> int:
+    return term_days(licence.starts_on, licence.ends_on)
 
 
 def _fresh(licence: Licence) -> Licence:
@@ -67,9 +73,9 @@ def test_a_partner_requests_a_free_thirty_day_trial_for_a_prospect(bluepeak):
         4,
         "Clinique du Parc",
     )
-    assert body["days_left"] == 30
+    assert body["days_left"] == 29  # after today, its first day
     assert body["total_days"] == 30
-    assert body["max_ends_on"] == _day(90)
+    assert body["max_ends_on"] == _day(89)
     with observer():
         licence = Licence.objects.get(pk=body["id"])
         trial = Trial.objects.get(licence=licence)
@@ -78,7 +84,7 @@ def test_a_partner_requests_a_free_thirty_day_trial_for_a_prospect(bluepeak):
     assert licence.plan is None  # free: no price
     assert licence.status == "unbound"
     assert licence.organisation_id == bluepeak.organisation.pk
-    assert (licence.ends_on - licence.starts_on).days == 30
+    assert _total(licence) == 30
     assert (trial.prospect_email, trial.project, trial.requested_by) == (
         "it@clinique.example",
         "VMware exit",
@@ -139,7 +145,7 @@ def test_finance_members_read_trials_but_do_not_request_them(bluepeak):
 def test_a_trial_of_thirty_days_is_extended_to_ninety_by_the_partner(bluepeak):
     # Given a fresh trial: 30 days in total, the programme's trial length
     trial = issue_trial(bluepeak, actor=bluepeak.admin)
-    assert (trial.ends_on - trial.starts_on).days == 30
+    assert _total(trial) == 30
     client = bluepeak.api()
 
     # When the partner extends it to exactly 90 days in total
@@ -151,7 +157,7 @@ def test_a_trial_of_thirty_days_is_extended_to_ninety_by_the_partner(bluepeak):
     assert response.status_code == 200, response.content
     assert response.json()["total_days"] == 90
     licence = _fresh(trial)
-    assert (licence.ends_on - licence.starts_on).days == 90
+    assert _total(licence) == 90
     with observer():
         event = licence.events.get(kind=LicenceEvent.Kind.EXTENDED)
         audited = AuditEvent.objects.filter(action="licence.extended", object_id=str(trial.pk))
@@ -167,7 +173,7 @@ def test_extending_to_thirty_days_in_total_is_within_the_rule(bluepeak):
         programme.trial_days = 14
         programme.save(update_fields=["trial_days"])
     trial = issue_trial(bluepeak)
-    assert (trial.ends_on - trial.starts_on).days == 14
+    assert _total(trial) == 14
 
     response = bluepeak.api().post(
         f"/api/v1/trials/{trial.pk}/extend", {"ends_on": _ends_on(trial, 30)}, format="json"
@@ -205,7 +211,7 @@ def test_a_trial_is_extended_in_steps_but_never_past_ninety_days_by_the_partner(
 
 
 def test_an_ended_trial_is_not_extended(bluepeak):
-    trial = issue_trial(bluepeak, days_ago=31)  # ended yesterday
+    trial = issue_trial(bluepeak, days_ago=30)  # its 30th day was yesterday
     response = bluepeak.api().post(
         f"/api/v1/trials/{trial.pk}/extend", {"ends_on": _ends_on(trial, 60)}, format="json"
     )
@@ -261,7 +267,7 @@ def test_an_extension_request_beyond_ninety_days_goes_to_the_channel_team(
     assert approved.status_code == 200, approved.content
     assert approved.json()["status"] == "approved"
     licence = _fresh(trial)
-    assert (licence.ends_on - licence.starts_on).days == 91
+    assert _total(licence) == 91
     assert extension_queue_counts().waiting == 0
     assert [m.to for m in mail.outbox] == [[bluepeak.admin.email]]
     assert "Trial extended until" in mail.outbox[0].subject
@@ -386,7 +392,7 @@ def test_the_admin_queue_lists_requests_with_their_age_and_decides(
 
 
 def test_the_trials_page_lists_days_left_and_requests_a_trial(bluepeak):
-    issue_trial(bluepeak, prospect_name="Hafen Logistik", days_ago=25)
+    issue_trial(bluepeak, prospect_name="Hafen Logistik", days_ago=24)
     browser = bluepeak.browser()
 
     page = browser.get("/space/trials/")
