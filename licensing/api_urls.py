@@ -1,6 +1,6 @@
 """The licensing app's API routes; each area keeps its own list in licensing/api/<area>.py."""
 
-from licensing.api import activation, evaluation, nfr, trials
+from licensing.api import activation, binding, evaluation, nfr, trials
 
 # nfr first: "licences/nfr" must not be read as a licence id by a "licences/<id>" route.
 urlpatterns: list = [
@@ -8,4 +8,5 @@ urlpatterns: list = [
     *activation.urlpatterns,
     *trials.urlpatterns,
     *evaluation.urlpatterns,
+    *binding.urlpatterns,
 ]

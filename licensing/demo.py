@@ -1,17 +1,22 @@
 """Demo catalogue and licences (SPEC §5): the Vates VMS bundles and, for each demo
-partner, licences in the states a partner meets first.
+partner, licences in the states a partner meets first: unbound, bound to a customer but
+not yet redeemed, active (redeemed by a fixed demo customer), and a trial in progress.
 
 Idempotent: each demo licence carries a ``demo:<slot>`` source and is issued only when
-its partner has none with that source yet.
+its partner has none with that source yet; the bound and active slots are issued, bound
+and redeemed in one transaction, through the same services as a partner and a customer.
 """
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from licensing.models import Licence, Product, TrialExtensionRequest
+from licensing.services.binding import licence_bind
 from licensing.services.catalogue import available_catalogues, catalogue_load
 from licensing.services.licences import licence_issue
+from licensing.services.redemption import licence_redeem
 from licensing.services.trials import trial_extension_request, trial_request
 from partners import roles
 from partners.models import Membership, Organisation, Programme
@@ -20,6 +25,31 @@ DEMO_PARTNERS = ["Northwind Distribution", "Bluepeak IT", "Cloud Nine Hosting"]
 
 # slot, product code, quantity
 UNBOUND = [("demo:unbound-1", "pro", 3), ("demo:unbound-2", "essential", 2)]
+BOUND = ("demo:bound", "pro", 4)
+ACTIVE = ("demo:active", "essential-plus", 3)
+
+# The end customer of each demo partner: bound email, organisation, country, installation.
+CUSTOMERS = {
+    "Northwind Distribution": (
+        "it@hansa-logistik.example",
+        "Hansa Logistik GmbH",
+        "DE",
+        "Hamburg warehouse cluster",
+    ),
+    "Bluepeak IT": ("dsi@ateliers-rhone.example", "Ateliers Rhone SARL", "FR", "Lyon main site"),
+    "Cloud Nine Hosting": (
+        "ops@frontrange-dental.example",
+        "Front Range Dental Group",
+        "US",
+        "Denver clinic servers",
+    ),
+}
+# Who waits for a link (bound, not redeemed): a second contact at the same customer.
+WAITING = {
+    "Northwind Distribution": "einkauf@hansa-logistik.example",
+    "Bluepeak IT": "achats@ateliers-rhone.example",
+    "Cloud Nine Hosting": "purchasing@frontrange-dental.example",
+}
 
 # A trial in progress for each demo partner: prospect, project, product, quantity, days ago.
 TRIALS = {
@@ -40,6 +70,7 @@ def seed(*, stdout, password: str) -> None:
     trials = 0
     for organisation in Organisation.objects.filter(name__in=DEMO_PARTNERS):
         count += _seed_unbound(organisation)
+        count += _seed_customer_licences(organisation)
         trials += _seed_trial(organisation)
     stdout.write(
         f"  licensing: catalogues loaded, {count} demo licences and {trials} trials issued"
@@ -111,4 +142,50 @@ def _seed_trial(organisation) -> int:
             "waves; the second wave's change window is in 10 weeks and they want the trial "
             "to cover it before ordering Pro for all hosts.",
         )
+    return issued
+
+
+def _seed_customer_licences(organisation) -> int:
+    """One licence bound but not redeemed, one active: bound by the partner's admin and
+    redeemed by its demo customer, through binding and redemption's services."""
+    if organisation.name not in CUSTOMERS:
+        return 0
+    admin = (
+        Membership.objects.filter(organisation=organisation, role=roles.ADMIN)
+        .select_related("user")
+        .order_by("created_at")
+        .first()
+    )
+    if admin is None:
+        return 0
+    email, customer, country, installation = CUSTOMERS[organisation.name]
+    issued = 0
+    for (source, code, quantity), redeemed in ((BOUND, False), (ACTIVE, True)):
+        if Licence.objects.filter(organisation=organisation, source=source).exists():
+            continue
+        product = Product.objects.get(programme=organisation.partner_type.programme, code=code)
+        with transaction.atomic():
+            licence = licence_issue(
+                actor=None,
+                organisation=organisation,
+                product=product,
+                plan=product.plans.get(billing_period="yearly"),
+                quantity=quantity,
+                source=source,
+            )
+            link = licence_bind(
+                actor=admin.user,
+                licence=licence,
+                email=email if redeemed else WAITING[organisation.name],
+            )
+            if redeemed:
+                licence_redeem(
+                    link_id=link.pk,
+                    organisation_name=customer,
+                    country=country,
+                    installation_name=installation,
+                    accept_terms=True,
+                    terms_version=product.programme.resale_terms_version,
+                )
+        issued += 1
     return issued

@@ -25,3 +25,19 @@ def key_digest(key: str) -> str:
 
 def key_hint(key: str) -> str:
     return normalise_key(key)[-5:]
+
+
+def key_from_bytes(raw: bytes) -> str:
+    """The key spelled from the first 16 bytes of ``raw`` (125 of their bits), for a key
+    that must be made again from a secret rather than drawn at random (the redemption's
+    key email: licensing.services.redemption)."""
+    if len(raw) < 16:
+        raise ValueError("a licence key needs at least 16 bytes")
+    number = int.from_bytes(raw[:16], "big")
+    chars = []
+    for _ in range(_GROUPS * _GROUP_LENGTH):
+        chars.append(_ALPHABET[number & 31])
+        number >>= 5
+    return "-".join(
+        "".join(chars[i : i + _GROUP_LENGTH]) for i in range(0, len(chars), _GROUP_LENGTH)
+    )

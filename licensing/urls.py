@@ -4,15 +4,17 @@ lists in licensing/views/<area>.py."""
 
 from django.urls import include, path
 
-from licensing.views import internal_use, trials
+from licensing.views import binding, internal_use, redemption, trials
 
 app_name = "licensing"
 
 space_urlpatterns: list = [
     *trials.urlpatterns,
     *internal_use.urlpatterns,
+    *binding.urlpatterns,
 ]
 
 urlpatterns = [
+    *redemption.public_urlpatterns,
     path("space/", include(space_urlpatterns)),
 ]

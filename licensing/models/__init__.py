@@ -1,6 +1,7 @@
 from licensing.models.activation import Activation, SigningKey
 from licensing.models.catalogue import BillingPeriod, Plan, Product, SupportHours, Unit
 from licensing.models.licences import Licence, LicenceEvent
+from licensing.models.links import CustomerLink, Seat
 from licensing.models.trials import (
     EvaluationLicenceRequest,
     LicenceReminder,
@@ -12,6 +13,7 @@ from licensing.models.trials import (
 __all__ = [
     "Activation",
     "BillingPeriod",
+    "CustomerLink",
     "EvaluationLicenceRequest",
     "Licence",
     "LicenceEvent",
@@ -19,6 +21,7 @@ __all__ = [
     "Plan",
     "Product",
     "RequestStatus",
+    "Seat",
     "SigningKey",
     "SupportHours",
     "Trial",

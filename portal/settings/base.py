@@ -242,6 +242,8 @@ REST_FRAMEWORK = {
         "activations": env.str("ACTIVATION_RATE_LIMIT", default="30/hour"),
         # The licence signing public keys, per client IP.
         "licensing_public_key": env.str("PUBLIC_KEY_RATE_LIMIT", default="120/hour"),
+        # The end customer's redemption and seat forms (no account), per client IP.
+        "customer_links": env.str("CUSTOMER_LINK_RATE_LIMIT", default="30/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -282,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-outbox": {"task": "portal.purge_outbox", "schedule": 3600.0},
     # Idempotent: hourly, so a missed run is caught up within the hour.
     "expire-licences": {"task": "licensing.expire_licences", "schedule": 3600.0},
+    # Idempotent: one reminder per link and programme interval, however often it runs.
+    "remind-unredeemed-licences": {
+        "task": "licensing.remind_unredeemed_licences",
+        "schedule": 3600.0,
+    },
 }
 # Sent outbox rows (task arguments: ids, addresses, names) are deleted after this long.
 OUTBOX_RETENTION = timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=7))

@@ -61,6 +61,8 @@ SYSTEM_CONTEXTS = frozenset(
         "task:partners.send_application_reply_request",
         # Marks ended licences expired and reminds partners before theirs end.
         "task:licensing.expire_licences",
+        # Reminds customers of licences bound to them and not yet redeemed (every partner).
+        "task:licensing.remind_unredeemed_licences",
         # Finding a user's membership before the tenant is known (the request middleware).
         "tenancy-resolve",
         # Anonymous flows keyed by a secret token or creating a tenant-less row.
@@ -69,6 +71,9 @@ SYSTEM_CONTEXTS = frozenset(
         "public:invitation",
         # An appliance activating a licence key (any partner's licence) and the public key.
         "public:activation",
+        # The end customer's redemption link and seat-management link (no account).
+        "public:redemption",
+        "public:licence-seats",
         "team:invitee-check",
         # Benchmarks (bench/) fill and read a scratch database.
         "bench:directory",
