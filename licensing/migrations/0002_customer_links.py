@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('purpose', models.CharField(choices=[('redeem', 'Redeem the licence'), ('manage_seats', 'Manage the seats')], max_length=16)),
                 ('email', models.EmailField(help_text='The customer address the link was sent to.', max_length=254)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
+                ('expires_at', models.DateTimeField(help_text="A redemption link stops working then. A seat link records the licence's end when it was sent; the licence's status governs it (a renewal keeps it working).")),
                 ('used_at', models.DateTimeField(blank=True, help_text='When the licence was redeemed through it.', null=True)),
                 ('revoked_at', models.DateTimeField(blank=True, help_text='Replaced by a newer link, or the licence was rebound.', null=True)),
                 ('last_sent_at', models.DateTimeField(blank=True, null=True)),

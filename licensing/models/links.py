@@ -35,7 +35,10 @@ class CustomerLink(models.Model):
         related_name="+",
         help_text="The partner's member who bound the licence or asked for a new link.",
     )
-    expires_at = models.DateTimeField()
+    expires_at = models.DateTimeField(
+        help_text="A redemption link stops working then. A seat link records the licence's "
+        "end when it was sent; the licence's status governs it (a renewal keeps it working)."
+    )
     used_at = models.DateTimeField(
         null=True, blank=True, help_text="When the licence was redeemed through it."
     )

@@ -133,7 +133,9 @@ def licence_redeem(
         if link_licence is None:
             raise LinkInvalid(INVALID_LINK)
         licence = lock_licence(link_licence)
-        link = CustomerLink.objects.select_for_update().get(pk=link_id)
+        link = CustomerLink.objects.select_for_update().filter(pk=link_id).first()
+        if link is None:
+            raise LinkInvalid(INVALID_LINK)
         link.licence = licence
         customer_link_check(link)
         programme = licence.product.programme

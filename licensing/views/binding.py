@@ -15,7 +15,7 @@ from licensing.entitlements import quantity_in_words
 from licensing.forms.customer_links import BindForm
 from licensing.models import CustomerLink, Licence
 from licensing.selectors.links import live_link
-from licensing.services.binding import BINDABLE, licence_bind, licence_link_resend
+from licensing.services.binding import licence_bind, licence_link_resend
 from partners import roles
 from portal.errors import DomainError
 from portal.formats import format_date
@@ -82,7 +82,6 @@ def licence_bind_page(request, licence_id):
             "customer_country": countries.name(licence.customer_country)
             if licence.customer_country
             else "",
-            "bindable": licence.status in BINDABLE,
             "form": form,
             "error": error,
         },

@@ -6,11 +6,13 @@ embargo; exactly one redemption under fifty simultaneous POSTs."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 import threading
 
 import pytest
 from django.core import mail, signing
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -26,6 +28,7 @@ from tests.licensing.factories import issue_licence
 from tests.licensing.factories_links import (
     bound_licence,
     per_user_product,
+    redeem,
     seats_link,
 )
 from tests.routes.harness import changed, snapshot
@@ -173,6 +176,34 @@ def test_a_per_user_licence_emails_a_seat_management_link_with_the_key(
     key_mail = next(m for m in mail.outbox if "Your licence key" in m.subject)
     seats = CustomerLink.objects.get(licence=licence, purpose="manage_seats")
     assert f"/licence/seats/{link_token(seats)}/" in key_mail.body
+
+
+def test_the_key_email_survives_a_signing_key_rotation_with_its_fallback(tenants, settings):
+    # Given a licence redeemed, its key email not sent yet (the task waits in the outbox)
+    _, link = bound_licence(tenants.bob.organisation)
+    key = redeem(link).key
+    link.refresh_from_db()
+    assert link.key_nonce
+
+    # When the signing key rotates before the task runs, the old one kept as a fallback
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-signing-key-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert licence_key_send(link_id=link.pk) is True
+
+    # Then the customer gets the right key, once
+    assert [m.to for m in mail.outbox] == [[link.email]]
+    assert key in mail.outbox[0].body
+    assert licence_key_send(link_id=link.pk) is False
+
+
+def test_without_the_old_signing_key_no_wrong_key_is_ever_emailed(tenants, settings):
+    _, link = bound_licence(tenants.bob.organisation)
+    redeem(link)
+    settings.SECRET_KEY = "a-new-signing-key-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = []
+    assert licence_key_send(link_id=link.pk) is False
+    assert mail.outbox == []
 
 
 # --- links that do not work ---------------------------------------------------------------
@@ -354,3 +385,32 @@ def test_fifty_simultaneous_posts_of_one_link_redeem_it_once(tenants_committed):
     key_mails = [m for m in mail.outbox if m.subject.startswith("Your licence key")]
     assert [m.to for m in key_mails] == [[link.email]]
     assert keys[0] in key_mails[0].body
+
+
+# --- demo data --------------------------------------------------------------------------
+
+
+def test_seed_demo_gives_each_partner_a_bound_and_an_active_licence_once():
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    rows = Licence.objects.filter(source__in=["demo:bound", "demo:active"]).select_related(
+        "organisation"
+    )
+    found = sorted((r.organisation.name, r.source, r.status) for r in rows)
+    assert found == [
+        (name, source, status)
+        for name in ("Bluepeak IT", "Cloud Nine Hosting", "Northwind Distribution")
+        for source, status in (("demo:active", "active"), ("demo:bound", "bound"))
+    ]
+    for licence in rows:
+        link = CustomerLink.objects.get(licence=licence, purpose="redeem")
+        assert link.email == licence.customer_email
+        assert link.created_by is not None  # bound by the partner's admin
+        if licence.status == Licence.Status.ACTIVE:
+            assert licence.key_digest
+            assert licence.customer_name
+            assert licence.terms_accepted_at is not None
+            assert link.used_at is not None
+        else:
+            assert link.used_at is None
+            assert link.expires_at > timezone.now()
