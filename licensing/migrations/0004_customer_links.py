@@ -11,7 +11,7 @@ from portal.tenancy.operations import EnableTenantRLS
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licensing', '0001_initial'),
+        ('licensing', '0003_activation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
