@@ -1,19 +1,13 @@
-"""Active licences for the activation tests.
-
-Test setup, not the product's way: until the redemption service is merged, a licence
-issued with ``tests.licensing.factories.issue_licence`` is made active here the way
-redemption leaves it (a customer, a key kept as its digest, status active), written
-directly in the observer's context. On merge this calls the redemption service instead.
-"""
+"""Active licences for the activation tests: bound to a customer and redeemed through
+licensing's own services (tests.licensing.factories_links), as a customer redeems one."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
-from licensing.keys import key_digest, key_hint, new_licence_key
 from licensing.models import Licence
 from licensing.services.activation import activation_activate
+from licensing.services.binding import licence_bind
 from tests.licensing.factories import issue_licence
+from tests.licensing.factories_links import binder_of, redeem
 from tests.tenancy_support import observer
 
 
@@ -27,22 +21,18 @@ def activate_licence(
 ) -> tuple[Licence, str]:
     """``licence`` (or a newly issued one) redeemed by a customer: (licence, its key)."""
     licence = licence or issue_licence(**issue_kwargs)
-    key = new_licence_key()
-    now = timezone.now()
     with observer():
-        Licence.objects.filter(pk=licence.pk).update(
-            status=Licence.Status.ACTIVE,
-            key_digest=key_digest(key),
-            key_hint=key_hint(key),
-            customer_name=customer_name,
-            customer_email=customer_email,
-            customer_country="DE",
-            installation_name=installation_name,
-            bound_at=now,
-            redeemed_at=now,
+        link = licence_bind(
+            actor=binder_of(licence.organisation), licence=licence, email=customer_email
         )
-        licence.refresh_from_db()
-    return licence, key
+    redemption = redeem(
+        link,
+        organisation_name=customer_name,
+        country="DE",
+        installation_name=installation_name,
+    )
+    licence.refresh_from_db()
+    return licence, redemption.key
 
 
 def live_activation(organisation=None, *, fingerprint: str = "machine-0001", **kwargs):

@@ -1,21 +1,29 @@
 """Redemption by emailed link (SPEC §3.7): the customer, without an account, opens the
 link (which changes nothing), accepts the resale terms and gets the key, on screen and by
 email; links that are tampered, expired, used or rebound away get a clear page; the
-embargo; exactly one redemption under fifty simultaneous POSTs."""
+embargo; exactly one redemption under fifty simultaneous POSTs; the redeemed key activating
+an appliance whose signed file verifies offline."""
 
 from __future__ import annotations
 
 import datetime
 import io
+import json
+import os
 import re
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail, signing
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from licensing.keys import key_digest
 from licensing.models import CustomerLink, Licence, LicenceEvent
@@ -35,6 +43,7 @@ from tests.routes.harness import changed, snapshot
 
 pytestmark = pytest.mark.django_db
 
+VERIFIER = Path(settings.BASE_DIR) / "tools" / "verify_licence.py"
 LINK = re.compile(r"https?://[^/\s]+(/licence/(?:redeem|seats)/[^/\s]+/)")
 KEY = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{5}(?:-[0-9A-HJKMNP-TV-Z]{5}){4}\b")
 FORM = {
@@ -414,3 +423,50 @@ def test_seed_demo_gives_each_partner_a_bound_and_an_active_licence_once():
         else:
             assert link.used_at is None
             assert link.expires_at > timezone.now()
+
+
+# --- end to end: the key activates an appliance ------------------------------------------
+
+
+def test_the_redeemed_key_activates_and_its_file_verifies_offline(
+    tenants, tmp_path, django_capture_on_commit_callbacks
+):
+    # Given bob binds a licence and the customer redeems it through the emailed link
+    licence = issue_licence(tenants.bob.organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        tenants.bob.api().post(
+            f"/api/v1/licences/{licence.pk}/bind", {"email": "it@customer.example"}, format="json"
+        )
+    url = LINK.search(mail.outbox[-1].body).group(1)
+    assert Client().get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _post(url)
+    key = KEY.search(page.content.decode()).group(0)
+    assert key in next(m for m in mail.outbox if m.subject.startswith("Your licence key")).body
+
+    # When the customer's appliance activates with that key (as typed: any case, no dashes)
+    activation = APIClient().post(
+        "/api/v1/activations",
+        {"key": key.replace("-", "").lower(), "fingerprint": "machine-0001"},
+        format="json",
+    )
+    assert activation.status_code in {200, 201}, activation.content
+    licence_file = activation.json()
+
+    # Then the signed file names the customer and verifies offline with the published key
+    path = tmp_path / "licence.json"
+    path.write_text(json.dumps(licence_file), encoding="utf-8")
+    keys = tmp_path / "published.json"
+    keys.write_text(
+        json.dumps(APIClient().get("/api/v1/licensing/public-key").json()), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", str(VERIFIER), str(path), "--public-key", str(keys)],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONNOUSERSITE": "1"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"OK: licence {licence.pk} for Customer Industries SA")
