@@ -11,7 +11,7 @@ from portal.tenancy.operations import EnableTenantRLS
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licensing', '0003_activation'),
+        ('licensing', '0005_trials_staff_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
