@@ -4,11 +4,13 @@ lists in licensing/views/<area>.py."""
 
 from django.urls import include, path
 
-from licensing.views import internal_use, trials
+from licensing.views import catalogue, internal_use, licences, trials
 
 app_name = "licensing"
 
 space_urlpatterns: list = [
+    *catalogue.urlpatterns,
+    *licences.urlpatterns,
     *trials.urlpatterns,
     *internal_use.urlpatterns,
 ]

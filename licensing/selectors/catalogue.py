@@ -9,6 +9,7 @@ by what it carries, not by the catalogue as it is today.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
@@ -128,3 +129,29 @@ def catalogue_for(*, organisation) -> QuerySet[Product]:
         )
         .order_by("position", "name", "code")
     )
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """A product as the catalogue page shows it."""
+
+    product: Product
+    prices: list[str]  # one per active plan: "$1,000 per host a year"
+    limits: str  # "from 3 hosts", or ""
+    entitlements: list[str]
+
+
+def product_cards(products) -> list[ProductCard]:
+    """Cards for products from ``catalogue_for`` (no further queries)."""
+    return [
+        ProductCard(
+            product=product,
+            prices=[
+                plan_price(plan, unit=product.unit, noun=product.quantity_noun)
+                for plan in product.active_plans
+            ],
+            limits=product_quantity_limits(product),
+            entitlements=entitlement_lines(product.entitlements()),
+        )
+        for product in products
+    ]
