@@ -8,9 +8,10 @@ sale is made inactive."""
 
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils.html import format_html_join
 
 from licensing.models import Plan, Product
-from licensing.selectors.catalogue import plan_price, product_quantity_limits
+from licensing.selectors.catalogue import entitlement_lines, plan_price, product_quantity_limits
 from portal.audit.admin import AuditTrailMixin
 
 
@@ -23,7 +24,8 @@ class PlanInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(AuditTrailMixin, admin.ModelAdmin):
-    list_display = ["__str__", "code", "programme", "unit", "limits", "prices", "is_active"]
+    # Short column titles: the list fits a 1366 px screen beside its filters.
+    list_display = ["__str__", "code", "programme", "unit", "limits", "prices", "on_sale"]
     list_filter = ["programme", "family", "unit", "is_active"]
     search_fields = ["name", "code", "family", "description"]
     list_select_related = ["programme"]
@@ -48,6 +50,7 @@ class ProductAdmin(AuditTrailMixin, admin.ModelAdmin):
                     "management_appliances",
                     "complete_feature_access",
                     "setup_assistance",
+                    "in_words",
                 ],
             },
         ),
@@ -68,7 +71,7 @@ class ProductAdmin(AuditTrailMixin, admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = [*super().get_readonly_fields(request, obj), "in_words"]
         if obj is not None:
             # Deals, orders and licences name a product by its programme and code.
             fields += ["programme", "code"]
@@ -76,6 +79,17 @@ class ProductAdmin(AuditTrailMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # licences point at it: take it off sale (inactive) instead
+
+    @admin.display(description="as partners read them")
+    def in_words(self, obj):
+        """The saved entitlements as the catalogue page and licences word them."""
+        return format_html_join(
+            "", "<div>{}</div>", ((line,) for line in entitlement_lines(obj.entitlements()))
+        )
+
+    @admin.display(boolean=True, description="on sale", ordering="is_active")
+    def on_sale(self, obj):
+        return obj.is_active
 
     @admin.display(description="quantity")
     def limits(self, obj):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers, widgets
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -85,11 +86,29 @@ class LicenceIssueForm(forms.Form):
         max_length=80, required=False, help_text="Why it was issued, e.g. a ticket or order."
     )
 
+    fieldsets = [
+        (None, {"fields": ["organisation", "distributor"]}),
+        ("Product", {"fields": ["product", "plan", "kind", "quantity"]}),
+        ("Term", {"fields": ["starts_on", "ends_on"]}),
+        ("Reason", {"fields": ["customer_name", "source"]}),
+    ]
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin's own widgets: partners are searched (there may be hundreds), dates
+        # picked from a calendar.
+        for name in ("organisation", "distributor"):
+            field = self.fields[name]
+            field.widget = widgets.AutocompleteSelect(Licence._meta.get_field(name), admin_site)
+            field.widget.choices = field.choices
+        for name in ("starts_on", "ends_on"):
+            self.fields[name].widget = widgets.AdminDateWidget()
+
 
 @admin.register(Licence)
 class LicenceAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = [
-        "product_name",
+        "product_label",
         "quantity",
         "organisation",
         "distributor",
@@ -159,6 +178,10 @@ class LicenceAdmin(AuditTrailMixin, admin.ModelAdmin):
         "key_hint",
     ]
 
+    @admin.display(description="product", ordering="product_name")
+    def product_label(self, obj):
+        return obj.product_name
+
     @admin.display(description="customer", ordering="customer_name")
     def customer(self, obj):
         return obj.customer_name or obj.customer_email or "-"
@@ -185,7 +208,7 @@ class LicenceAdmin(AuditTrailMixin, admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = LicenceIssueForm(request.POST or None)
+        form = LicenceIssueForm(request.POST or None, admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
             licence = self._issue(request, form)
             if licence is not None:
@@ -201,6 +224,7 @@ class LicenceAdmin(AuditTrailMixin, admin.ModelAdmin):
             "title": "Issue a licence",
             "opts": self.model._meta,
             "form": form,
+            "adminform": helpers.AdminForm(form, form.fieldsets, {}, model_admin=self),
             "media": self.media + form.media,
             **(extra_context or {}),
         }

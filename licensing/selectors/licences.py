@@ -164,6 +164,7 @@ class LicenceView:
     quantity: str  # "3 hosts"
     supplied: bool  # read as its distributor
     entitlements: list[str]
+    bind_url: str | None = None  # set by the page for a caller who may bind it
 
 
 def licence_view(licence: Licence, *, organisation, today=None) -> LicenceView:

@@ -2,8 +2,10 @@
 licence with its entitlements and history. A distributor also reads, without any action,
 the licences it supplied to its resellers."""
 
+from dataclasses import replace
+
 from django.shortcuts import render
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -24,6 +26,36 @@ from portal.tenancy.access import member_required
 #: The statuses a partner may still bind (or rebind) to a customer.
 BINDABLE = frozenset({Licence.Status.UNBOUND, Licence.Status.BOUND})
 
+SCOPES = [("", "All licences"), ("own", "Yours"), ("supplied", "Supplied to resellers")]
+
+
+def bind_url(licence) -> str | None:
+    """The page that binds the licence to a customer, where the binding page exists."""
+    try:
+        return reverse("licensing:licence_bind", args=[licence.pk])
+    except NoReverseMatch:
+        return None
+
+
+def _scope_links(request, summary) -> list[dict]:
+    """The distributor's "whose" tabs: the current search with another scope."""
+    links = []
+    for value, label in SCOPES:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("scope", None)
+        if value:
+            query["scope"] = value
+        links.append(
+            {
+                "label": label,
+                "url": f"?{query.urlencode()}" if query else request.path,
+                "active": request.GET.get("scope", "") == value,
+                "count": summary.supplied if value == "supplied" else None,
+            }
+        )
+    return links
+
 
 @member_required
 @require_safe
@@ -37,14 +69,21 @@ def licences(request):
     page = page_of(request, items)
     today = timezone.localdate()
     summary = licence_summary(organisation=organisation)
+    can_bind = request.caller.role in roles.MANAGE_LICENCES
+    rows = [
+        licence_view(licence, organisation=organisation, today=today)
+        for licence in page.object_list
+    ]
     return render(
         request,
         "licensing/licences/list.html",
         {
             "page_obj": page,
             "rows": [
-                licence_view(licence, organisation=organisation, today=today)
-                for licence in page.object_list
+                replace(row, bind_url=bind_url(row.licence))
+                if can_bind and not row.supplied and row.licence.status == Licence.Status.UNBOUND
+                else row
+                for row in rows
             ],
             "filters": filterset.form,
             "filters_valid": valid,
@@ -57,7 +96,7 @@ def licences(request):
                 "products": licence_product_choices(organisation=organisation),
             },
             "summary": summary,
-            "can_bind": request.caller.role in roles.MANAGE_LICENCES,
+            "scopes": _scope_links(request, summary) if summary.supplied else [],
             "ending_soon_days": ENDING_SOON_DAYS,
         },
     )
@@ -69,6 +108,11 @@ def licence_detail(request, licence_id):
     organisation = request.caller.organisation
     licence = licence_for(organisation=organisation, licence_id=licence_id)
     view = licence_view(licence, organisation=organisation)
+    can_bind = (
+        not view.supplied
+        and request.caller.role in roles.MANAGE_LICENCES
+        and licence.status in BINDABLE
+    )
     return render(
         request,
         "licensing/licences/detail.html",
@@ -76,11 +120,8 @@ def licence_detail(request, licence_id):
             "view": view,
             "licence": licence,
             "events": list(licence.events.all()),
-            "can_bind": (
-                not view.supplied
-                and request.caller.role in roles.MANAGE_LICENCES
-                and licence.status in BINDABLE
-            ),
+            "can_bind": can_bind,
+            "bind_url": bind_url(licence) if can_bind else None,
         },
     )
 

@@ -105,6 +105,13 @@ def test_a_price_change_is_audited_and_leaves_licences_as_sold(vates, reseller):
     assert licence.product_name == "Vates VMS Pro"
 
 
+def test_the_product_page_shows_its_entitlements_as_partners_read_them(vates):
+    html = superuser().get(product_url("enterprise")).content.decode()
+    assert "24/7 support" in html
+    assert "Setup and upgrade assistance" in html
+    assert superuser().get("/admin/licensing/product/add/").status_code == 200
+
+
 def test_the_code_and_programme_are_fixed_and_products_are_never_deleted(vates):
     form = admin_form(superuser(), product_url("pro"), "product_form")
     assert "code" not in form
