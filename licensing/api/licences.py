@@ -20,18 +20,18 @@ from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
 
 
-class _OrganisationSerializer(serializers.Serializer):
+class LicenceOwnerSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField()
 
 
-class _ProductSerializer(serializers.Serializer):
+class LicenceProductSerializer(serializers.Serializer):
     code = serializers.CharField(source="product_code")
     name = serializers.CharField(source="product_name", help_text="As it was named when issued.")
     quantity_noun = serializers.CharField(source="product.quantity_noun")
 
 
-class _CustomerSerializer(serializers.Serializer):
+class LicenceCustomerSerializer(serializers.Serializer):
     name = serializers.CharField(source="customer_name")
     email = serializers.CharField(source="customer_email")
     country = serializers.CharField(source="customer_country", help_text="ISO 3166 code.")
@@ -39,12 +39,12 @@ class _CustomerSerializer(serializers.Serializer):
 
 
 class LicenceSerializer(serializers.ModelSerializer):
-    product = _ProductSerializer(source="*")
-    customer = _CustomerSerializer(source="*", help_text="Empty until bound and redeemed.")
-    owner = _OrganisationSerializer(
+    product = LicenceProductSerializer(source="*")
+    customer = LicenceCustomerSerializer(source="*", help_text="Empty until bound and redeemed.")
+    owner = LicenceOwnerSerializer(
         source="organisation", help_text="The partner the licence belongs to."
     )
-    distributor = _OrganisationSerializer(
+    distributor = LicenceOwnerSerializer(
         allow_null=True, help_text="The distributor it was supplied through, if any."
     )
     supplied = serializers.SerializerMethodField(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from licensing.filters import LicenceFilterSet
 from licensing.models import Licence
+from licensing.selectors.activation import licence_activations
 from licensing.selectors.licences import (
     ENDING_SOON_DAYS,
     licence_for,
@@ -25,6 +26,9 @@ from portal.tenancy.access import member_required
 
 #: The statuses a partner may still bind (or rebind) to a customer.
 BINDABLE = frozenset({Licence.Status.UNBOUND, Licence.Status.BOUND})
+
+#: The machines a licence's page lists (live ones first).
+MACHINES_SHOWN = 20
 
 SCOPES = [("", "All licences"), ("own", "Yours"), ("supplied", "Supplied to resellers")]
 
@@ -108,6 +112,7 @@ def licence_detail(request, licence_id):
     organisation = request.caller.organisation
     licence = licence_for(organisation=organisation, licence_id=licence_id)
     view = licence_view(licence, organisation=organisation)
+    activations = list(licence_activations(licence)[:MACHINES_SHOWN])
     can_bind = (
         not view.supplied
         and request.caller.role in roles.MANAGE_LICENCES
@@ -120,6 +125,8 @@ def licence_detail(request, licence_id):
             "view": view,
             "licence": licence,
             "events": list(licence.events.all()),
+            "activations": activations,
+            "machines_in_use": sum(1 for activation in activations if activation.is_active),
             "can_bind": can_bind,
             "bind_url": bind_url(licence) if can_bind else None,
         },

@@ -7,13 +7,17 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from licensing.models import Licence
+from licensing.services.activation import activation_activate
 from partners import roles
 from tests.licensing.factories import PlanFactory, ProductFactory, issue_licence
+from tests.licensing.factories_activation import activate_licence, live_activation
 from tests.licensing.test_licence_api import bind
 from tests.partners.factories_team import member_of
 from tests.routes.harness import supply
@@ -243,3 +247,28 @@ def test_a_distributor_reads_a_supplied_licence_without_actions(tenants):
 def test_another_partners_licence_is_not_found(tenants):
     licence = issue_licence(tenants.bob.organisation)
     assert tenants.charlie.browser().get(f"/space/licences/{licence.pk}/").status_code == 404
+
+
+def test_the_detail_lists_the_machines_at_a_constant_cost(tenants):
+    # Given a licence activated on one machine
+    activation = live_activation(tenants.bob.organisation)
+    licence = activation.licence
+    client = tenants.bob.browser()
+    url = f"/space/licences/{licence.pk}/"
+    client.get(url)  # warm caches
+    with CaptureQueriesContext(connection) as one:
+        first = client.get(url)
+
+    # Then the page names it and how many machines are in use
+    html = first.content.decode()
+    assert "vm-01" in html
+    assert "In use" in html
+    assert f"1 of {licence.machine_limit} in use" in html
+
+    # And another machine (the licence's limit) costs no more queries
+    _, key = activate_licence(licence)
+    activation_activate(key=key, fingerprint="machine-0002", hostname="vm-02")
+    with CaptureQueriesContext(connection) as two:
+        second = client.get(url)
+    assert "2 of 2 in use" in second.content.decode()
+    assert len(two) == len(one)
