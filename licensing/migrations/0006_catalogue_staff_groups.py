@@ -56,7 +56,7 @@ def sync_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("licensing", "0003_activation"),
+        ("licensing", "0005_trials_staff_groups"),
         ("partners", "0005_staff_groups"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
