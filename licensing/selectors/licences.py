@@ -48,6 +48,11 @@ def licence_is_supplied(licence: Licence, *, organisation) -> bool:
     return licence.organisation_id != organisation.pk
 
 
+def licence_is_bindable_kind(licence: Licence) -> bool:
+    """Whether the licence is of the kind a partner binds to an end customer."""
+    return licence.kind == Licence.Kind.CUSTOMER
+
+
 def licence_product_choices(*, organisation) -> list[tuple[str, str]]:
     """The products a licence list may be filtered by: the organisation's programme's
     catalogue, withdrawn products included (licences of them still exist). One query."""
@@ -63,8 +68,8 @@ def licence_product_choices(*, organisation) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class LicenceSummary:
-    """What waits for the organisation among its own licences, and how many it reads as a
-    distributor: one query."""
+    """What waits for the organisation among its own customer licences (binding,
+    redemption), what ends soon, and how many it reads as a distributor: one query."""
 
     awaiting_binding: int
     awaiting_redemption: int
@@ -75,12 +80,13 @@ class LicenceSummary:
 def licence_summary(*, organisation, today: datetime.date | None = None) -> LicenceSummary:
     today = today or timezone.localdate()
     own = Q(organisation=organisation)
+    sold = own & Q(kind=Licence.Kind.CUSTOMER)
     counts = (
         Licence.objects.for_tenant(organisation)
         .order_by()
         .aggregate(
-            awaiting_binding=Count("id", filter=own & Q(status=Licence.Status.UNBOUND)),
-            awaiting_redemption=Count("id", filter=own & Q(status=Licence.Status.BOUND)),
+            awaiting_binding=Count("id", filter=sold & Q(status=Licence.Status.UNBOUND)),
+            awaiting_redemption=Count("id", filter=sold & Q(status=Licence.Status.BOUND)),
             ending_soon=Count(
                 "id",
                 filter=own
@@ -148,7 +154,9 @@ def licence_state(licence: Licence, *, today: datetime.date | None = None) -> Li
     return LicenceState(
         label=label,
         badge=badge,
-        awaiting=_AWAITING.get(licence.status, ""),
+        # Only a licence sold to a customer is bound and redeemed (a trial names its
+        # prospect; NFR and evaluation licences are the partner's own).
+        awaiting=_AWAITING.get(licence.status, "") if licence_is_bindable_kind(licence) else "",
         days_left=days_left,
         ends_in=ends_in,
         ending_soon=days_left is not None and days_left <= ENDING_SOON_DAYS,

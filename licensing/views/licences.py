@@ -15,6 +15,7 @@ from licensing.selectors.activation import licence_activations
 from licensing.selectors.licences import (
     ENDING_SOON_DAYS,
     licence_for,
+    licence_is_bindable_kind,
     licence_product_choices,
     licence_summary,
     licence_view,
@@ -85,7 +86,10 @@ def licences(request):
             "page_obj": page,
             "rows": [
                 replace(row, bind_url=bind_url(row.licence))
-                if can_bind and not row.supplied and row.licence.status == Licence.Status.UNBOUND
+                if can_bind
+                and not row.supplied
+                and licence_is_bindable_kind(row.licence)
+                and row.licence.status == Licence.Status.UNBOUND
                 else row
                 for row in rows
             ],
@@ -116,6 +120,7 @@ def licence_detail(request, licence_id):
     can_bind = (
         not view.supplied
         and request.caller.role in roles.MANAGE_LICENCES
+        and licence_is_bindable_kind(licence)
         and licence.status in BINDABLE
     )
     return render(

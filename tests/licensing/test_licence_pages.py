@@ -272,3 +272,23 @@ def test_the_detail_lists_the_machines_at_a_constant_cost(tenants):
         second = client.get(url)
     assert "2 of 2 in use" in second.content.decode()
     assert len(two) == len(one)
+
+
+def test_only_customer_licences_wait_for_binding(tenants):
+    # Given a trial for a prospect and an NFR licence, both unbound
+    trial = issue_licence(tenants.bob.organisation, kind="trial", customer_name="Prospect AG")
+    nfr = issue_licence(tenants.bob.organisation, kind="nfr")
+    client = tenants.bob.browser()
+
+    listed = client.get("/space/licences/")
+    detail = client.get(f"/space/licences/{trial.pk}/")
+
+    # Then neither waits for binding, nor offers it
+    assert listed.context["summary"].awaiting_binding == 0
+    assert {row.licence.pk: row.state.awaiting for row in listed.context["rows"]} == {
+        trial.pk: "",
+        nfr.pk: "",
+    }
+    assert "Awaits binding" not in listed.content.decode()
+    assert detail.context["can_bind"] is False
+    assert "Awaits binding" not in detail.content.decode()
