@@ -139,6 +139,10 @@ def _days(count: int) -> str:
 def licence_state(licence: Licence, *, today: datetime.date | None = None) -> LicenceState:
     today = today or timezone.localdate()
     label, badge = _BADGES.get(licence.status, (licence.get_status_display(), "secondary"))
+    if licence.status == Licence.Status.UNBOUND and not licence_is_bindable_kind(licence):
+        # Not bound, and never to be: a trial runs for its prospect, an NFR or evaluation
+        # licence is the partner's own.
+        label, badge = ("Running" if licence.kind == Licence.Kind.TRIAL else "Issued"), "primary"
     days_left = None
     ends_in = ""
     if licence.status != Licence.Status.CANCELLED:

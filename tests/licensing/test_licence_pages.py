@@ -290,5 +290,7 @@ def test_only_customer_licences_wait_for_binding(tenants):
         nfr.pk: "",
     }
     assert "Awaits binding" not in listed.content.decode()
+    labels = {row.licence.pk: row.state.label for row in listed.context["rows"]}
+    assert labels == {trial.pk: "Running", nfr.pk: "Issued"}
     assert detail.context["can_bind"] is False
     assert "Awaits binding" not in detail.content.decode()
