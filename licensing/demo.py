@@ -50,6 +50,9 @@ WAITING = {
     "Bluepeak IT": "achats@ateliers-rhone.example",
     "Cloud Nine Hosting": "purchasing@frontrange-dental.example",
 }
+# Two-tier distribution: a reseller's licence supplied through a distributor, which reads
+# it (read-only) in its own licence list. (slot, reseller, distributor, product, quantity)
+SUPPLIED = [("demo:supplied-1", "Bluepeak IT", "Northwind Distribution", "enterprise", 4)]
 
 # A trial in progress for each demo partner: prospect, project, product, quantity, days ago.
 TRIALS = {
@@ -72,6 +75,7 @@ def seed(*, stdout, password: str) -> None:
         count += _seed_unbound(organisation)
         count += _seed_customer_licences(organisation)
         trials += _seed_trial(organisation)
+    count += _seed_supplied()
     stdout.write(
         f"  licensing: catalogues loaded, {count} demo licences and {trials} trials issued"
     )
@@ -142,6 +146,29 @@ def _seed_trial(organisation) -> int:
             "waves; the second wave's change window is in 10 weeks and they want the trial "
             "to cover it before ordering Pro for all hosts.",
         )
+    return issued
+
+
+def _seed_supplied() -> int:
+    issued = 0
+    for source, reseller_name, distributor_name, code, quantity in SUPPLIED:
+        reseller = Organisation.objects.filter(name=reseller_name).first()
+        distributor = Organisation.objects.filter(name=distributor_name).first()
+        if reseller is None or distributor is None:
+            continue
+        if Licence.objects.filter(organisation=reseller, source=source).exists():
+            continue
+        product = Product.objects.get(programme=reseller.partner_type.programme, code=code)
+        licence_issue(
+            actor=None,
+            organisation=reseller,
+            distributor=distributor,
+            product=product,
+            plan=product.plans.get(billing_period="yearly"),
+            quantity=quantity,
+            source=source,
+        )
+        issued += 1
     return issued
 
 

@@ -4,11 +4,13 @@ lists in licensing/views/<area>.py."""
 
 from django.urls import include, path
 
-from licensing.views import binding, internal_use, redemption, trials
+from licensing.views import binding, catalogue, internal_use, licences, redemption, trials
 
 app_name = "licensing"
 
 space_urlpatterns: list = [
+    *catalogue.urlpatterns,
+    *licences.urlpatterns,
     *trials.urlpatterns,
     *internal_use.urlpatterns,
     *binding.urlpatterns,

@@ -45,12 +45,14 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("partners:training", "Training", "programme", roles=roles.VIEW_TRAINING),
     NavEntry("partners:agreement", "Agreement", "programme", pending=True),
     NavEntry("partners:documents", "Documents", "programme", pending=True),
+    NavEntry("licensing:catalogue", "Products & prices", "sell"),
     NavEntry(
         "partners:contact_requests",
         "Contact requests",
         "sell",  # leads: what visitors of the locator asked for
         roles=roles.VIEW_CONTACT_REQUESTS,
     ),
+    NavEntry("licensing:licences", "Licences", "customers"),
     NavEntry("licensing:trials", "Trials / PoC", "customers"),
     NavEntry("licensing:nfr", "NFR licences", "customers"),
     NavEntry("partners:profile", "Company profile", "company"),

@@ -119,6 +119,8 @@ SECTIONS = {
         "Programme",
         frozenset({"programme", "partnertype", "tier", "discountrule", "embargoedterritory"}),
     ),
+    # What the programme sells (products and their plans), apart from the licences sold.
+    "licensing": ("Catalogue", frozenset({"product"})),
 }
 #: The core app's work (the vendor's identity, the user accounts) and its technical models,
 #: each under a name that says what they are.

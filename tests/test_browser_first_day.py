@@ -101,7 +101,11 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
         labels = sidebar.get_by_role("link").all_inner_texts()
         assert labels == [
             "Dashboard",
+            "Products & prices",
             "Contact requests",
+            "Licences",
+            "Trials / PoC",
+            "NFR licences",
             "Training",
             "Agreement",
             "Documents",

@@ -39,7 +39,7 @@ def test_the_customer_redeems_a_licence_through_the_emailed_link(
     with browser_page() as page:
         page.goto(base + link)
         assert page.get_by_role("heading", name="Vates VMS Pro").is_visible()
-        assert page.get_by_text("Critical issues answered within 24 hours").is_visible()
+        assert page.get_by_text("24 h response time for critical issues").is_visible()
         screenshot(page, "1-redeem", shots)
         page.get_by_role("button", name="Accept and get my licence key").click()
         page.wait_for_load_state()

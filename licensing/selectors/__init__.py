@@ -1,0 +1,1 @@
+"""Reads of the licensing app, one module per area."""

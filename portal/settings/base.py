@@ -256,10 +256,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Choice sets that share a field name ("status") get names of their own.
+    # Choice sets that share a field name with another's get a name of their own.
     "ENUM_NAME_OVERRIDES": {
         "LicenceStatusEnum": "licensing.models.licences.Licence.Status",
         "RequestStatusEnum": "licensing.models.trials.RequestStatus",
+        "LicenceKindEnum": "licensing.models.Licence.Kind",
+        "LicenceEventKindEnum": "licensing.models.LicenceEvent.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -55,4 +55,9 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
     "licensing.api.evaluation.StaffEvaluationList": (STAFF, _STAFF_LICENSING),
     "licensing.api.evaluation.StaffEvaluationApprove": (STAFF, _STAFF_LICENSING),
     "licensing.api.evaluation.StaffEvaluationReject": (STAFF, _STAFF_LICENSING),
+    "licensing.api.catalogue.ProductListView": (
+        MEMBER,
+        "programme data, not tenant rows: the active catalogue of the caller's own "
+        "programme (licensing.selectors.catalogue.catalogue_for), never another programme's",
+    ),
 }

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from licensing.models import Licence
 from partners.models import (
     DiscountRule,
     EmbargoedTerritory,
@@ -35,7 +36,7 @@ from tests.factories import (
     TierFactory,
     UserFactory,
 )
-from tests.licensing.factories import ProductFactory, issue_licence
+from tests.licensing.factories import PlanFactory, ProductFactory, issue_licence
 from tests.licensing.factories_trials import evaluation_request, extension_request, issue_trial
 from tests.partners.factories_contact import ContactRequestFactory
 from tests.partners.factories_directory import PartnerProfileFactory, listed_partner
@@ -313,6 +314,36 @@ def _any_evaluation_request(tenant):
     return evaluation_request(organisation, requested_by=UserFactory())
 
 
+def _product(tenant):
+    """A product of the tenant's programme, with a yearly and a monthly plan."""
+    n = _n()
+    product = ProductFactory(
+        programme=tenant.organisation.partner_type.programme, code=f"edition-{n}", name=f"E{n}"
+    )
+    PlanFactory(product=product)
+    PlanFactory(product=product, billing_period="monthly", price=Decimal("90.00"))
+    return product
+
+
+def _licence(tenant):
+    """A licence the tenant reads: its own (unbound, or bound to a customer), or every
+    third one supplied by the tenant, as distributor, to a reseller."""
+    n = _n()
+    if n % 3 == 2:
+        licence = issue_licence(OrganisationFactory(), distributor=tenant.organisation)
+    else:
+        licence = issue_licence(tenant.organisation, kind=["customer", "trial"][n % 2])
+    if n % 2:
+        with observer():
+            Licence.objects.filter(pk=licence.pk).update(
+                status=Licence.Status.BOUND,
+                customer_name=f"Customer {n}",
+                customer_email=f"it{n}@customer.example",
+                bound_at=timezone.now(),
+            )
+    return licence
+
+
 # --- the registry ----------------------------------------------------------------------
 
 LISTS: dict[str, ListRoute | NotAList] = {
@@ -325,6 +356,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "api:staff-applications-list": ListRoute(_application, caller=STAFF),
     "api:activity-list": ListRoute(_audit_event),
     "api:contact-requests-list": ListRoute(_contact_request),
+    "api:products-list": ListRoute(_product),
+    "api:licences-list": ListRoute(_licence),
     "api:me": NotAList("the caller, their organisation and role"),
     "api:applications": NotAList("POST only: the public application"),
     "api:agreement": NotAList("the caller's organisation's agreement"),
@@ -339,6 +372,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:activity": ListRoute(_audit_event),
     "partners:documents": ListRoute(_own_signed_agreement),
     "partners:contact_requests": ListRoute(_contact_request),
+    "licensing:catalogue": ListRoute(_product),
+    "licensing:licences": ListRoute(_licence),
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "home": NotAList("the landing page"),
     "healthz": NotAList("one SELECT 1"),
@@ -372,6 +407,9 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:partners_embargoedterritory_changelist": ListRoute(_embargo, caller=STAFF),
     "admin:partners_salestraining_changelist": ListRoute(_any_sales_training, caller=STAFF),
     "admin:partners_technicalcertification_changelist": ListRoute(_any_certification, caller=STAFF),
+    "admin:licensing_product_changelist": ListRoute(_product, caller=STAFF),
+    "admin:licensing_licence_changelist": ListRoute(_licence, caller=STAFF),
+    "admin:licensing_licenceevent_changelist": ListRoute(_licence, caller=STAFF),
     "admin:portal_user_changelist": ListRoute(lambda tenant: UserFactory(), caller=STAFF),
     "admin:portal_outboxtask_changelist": ListRoute(_outbox_task, caller=STAFF),
     "admin:portal_auditevent_changelist": ListRoute(_audit_event, caller=STAFF),
