@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from licensing.models import Licence, LicenceEvent, Plan, Product
 from licensing.selectors.catalogue import entitlement_lines
@@ -256,7 +257,7 @@ class LicenceAdmin(AuditTrailMixin, admin.ModelAdmin):
 class LicenceEventAdmin(admin.ModelAdmin):
     """The licences' history, append-only: read here, written only by the services."""
 
-    list_display = ["at", "kind", "licence", "organisation", "summary", "actor"]
+    list_display = ["at", "kind", "licence_label", "organisation", "short_summary", "actor_name"]
     list_filter = ["kind", ("at", admin.DateFieldListFilter)]
     search_fields = [
         "summary",
@@ -272,6 +273,23 @@ class LicenceEventAdmin(admin.ModelAdmin):
     @admin.display(description="partner", ordering="licence__organisation__name")
     def organisation(self, obj):
         return obj.licence.organisation
+
+    @admin.display(description="licence", ordering="licence__product_name")
+    def licence_label(self, obj):
+        return f"{obj.licence.product_name} x {obj.licence.quantity}"
+
+    @admin.display(description="by", ordering="actor__email")
+    def actor_name(self, obj):
+        if obj.actor is None:
+            return "-"
+        return obj.actor.get_full_name() or obj.actor.email
+
+    @admin.display(description="summary")
+    def short_summary(self, obj):
+        # The whole sentence on hover and on the event's page; the list stays one screen wide.
+        return format_html(
+            '<span title="{}">{}</span>', obj.summary, Truncator(obj.summary).chars(60)
+        )
 
     def has_add_permission(self, request):
         return False
