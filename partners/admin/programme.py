@@ -69,6 +69,8 @@ class ProgrammeAdmin(AuditTrailMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "protection_window_days",
+                    "deal_review_days",
+                    "deal_expiry_reminder_days",
                     "discount_requires_deal_registration",
                     "first_sale_credit",
                     "min_customer_sales_per_year",

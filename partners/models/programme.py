@@ -16,11 +16,20 @@ PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
 class EngagementModel(models.TextChoices):
-    """How partner and vendor share a deal (SPEC §3.6); sets the distributor discount."""
+    """How partner and vendor share a deal (SPEC §3.6); sets the distributor discount and
+    the quarter's deal mix. Co-led has two kinds (the Vates seed): led by the partner, or
+    by the vendor with the partner engaged at some stages. An order linked to no approved
+    deal registration is late involvement."""
 
     PARTNER_OWNED = "partner_owned", "Partner-owned"
-    CO_LED = "co_led", "Co-led"
+    CO_LED_PARTNER = "co_led_partner", "Co-led, partner-led"
+    CO_LED_VENDOR = "co_led_vendor", "Co-led, vendor-led"
     LATE_INVOLVEMENT = "late_involvement", "Late involvement"
+
+    @classmethod
+    def co_led(cls) -> frozenset[str]:
+        """Both co-led kinds: the tiers' co-led share counts them together."""
+        return frozenset({cls.CO_LED_PARTNER, cls.CO_LED_VENDOR})
 
 
 class Programme(models.Model):
@@ -32,6 +41,13 @@ class Programme(models.Model):
     reporting_currency = models.CharField(max_length=3, default="USD")
     protection_window_days = models.PositiveSmallIntegerField(
         default=90, help_text="How long an approved deal registration reserves the customer."
+    )
+    deal_review_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Target review time for deal registrations, in days."
+    )
+    deal_expiry_reminder_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="Remind the partner this many days before a deal's protection ends.",
     )
     discount_requires_deal_registration = models.BooleanField(
         default=False,

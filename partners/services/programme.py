@@ -18,6 +18,8 @@ _PROGRAMME_FIELDS = [
     "name",
     "reporting_currency",
     "protection_window_days",
+    "deal_review_days",
+    "deal_expiry_reminder_days",
     "discount_requires_deal_registration",
     "min_customer_sales_per_year",
     "first_sale_credit",

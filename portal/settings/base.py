@@ -26,8 +26,8 @@ INSTALLED_APPS = [
     # Project apps first so their templates override the libraries' ones.
     "portal.apps.PortalConfig",
     "partners.apps.PartnersConfig",
-    "deals.apps.DealsConfig",
     "licensing.apps.LicensingConfig",
+    "deals.apps.DealsConfig",
     "billing.apps.BillingConfig",
     "pes.apps.PesConfig",
     "portal.apps.PortalAdminConfig",  # django.contrib.admin with the channel team's home

@@ -1,8 +1,10 @@
 """The programmes as data. The seeds' tables are the oracle (SPEC §3.1, §3.2)."""
 
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -122,11 +124,12 @@ def test_vates_type_capabilities_follow_the_comparison_table(programmes):
     ("code", "tier", "engagement", "percent"),
     [
         ("distributor", 1, "partner_owned", "50"),
-        ("distributor", 4, "co_led", "30"),
+        ("distributor", 4, "co_led_partner", "30"),
+        ("distributor", 3, "co_led_vendor", "30"),
         ("distributor", 2, "late_involvement", "10"),
         ("msp", 4, "late_involvement", "50"),
         ("reseller", 2, "partner_owned", "20"),
-        ("csp", 1, "co_led", "5"),
+        ("csp", 1, "co_led_vendor", "5"),
         ("order_taker", 1, "partner_owned", "0"),
     ],
 )
@@ -153,12 +156,37 @@ def test_the_most_specific_discount_rule_wins_and_changes_apply_at_once(programm
         partner_type=distributor, tier_level=3, engagement_model="partner_owned"
     ) == Decimal("50")
 
-    DiscountRule.objects.filter(partner_type=distributor, engagement_model="co_led").update(
+    DiscountRule.objects.filter(partner_type=distributor, engagement_model="co_led_partner").update(
         percent=Decimal("35")
     )
     assert discount_percent(
-        partner_type=distributor, tier_level=2, engagement_model="co_led"
+        partner_type=distributor, tier_level=2, engagement_model="co_led_partner"
     ) == Decimal("35")
+    # The vendor-led kind has a rule of its own: unchanged.
+    assert discount_percent(
+        partner_type=distributor, tier_level=2, engagement_model="co_led_vendor"
+    ) == Decimal("30")
+
+
+def test_a_co_led_rule_of_before_becomes_one_rule_for_each_kind_of_co_led(programmes):
+    # Given a rule written when co-led was one engagement model
+    split = importlib.import_module("partners.migrations.0013_split_co_led_rules").split
+    csp = _type(programmes, "vates", "csp")
+    DiscountRule.objects.create(
+        programme=programmes["vates"],
+        partner_type=csp,
+        tier_level=3,
+        engagement_model="co_led",
+        percent=Decimal("33"),
+    )
+    # When the data migration runs
+    split(django_apps, None)
+    # Then both kinds of co-led carry its percent, and no "co_led" rule is left
+    assert not DiscountRule.objects.filter(engagement_model="co_led").exists()
+    for kind in ("co_led_partner", "co_led_vendor"):
+        assert discount_percent(partner_type=csp, tier_level=3, engagement_model=kind) == (
+            Decimal("33")
+        )
 
 
 @pytest.mark.parametrize(
