@@ -21,6 +21,8 @@ class StaffMFARequiredMiddleware:
     it judges the caller the tenancy middleware resolved (session token first, then the
     session cookie): one rule for every door. Checking ``request.user`` in ``__call__`` saw
     only the cookie, and a staff account without TOTP used the staff API with a token.
+    The staff API is /api/v1/staff/ and every view that checks a ``StaffPermission``
+    wherever it is mounted (a deal's ``/approve`` sits beside the partner's routes).
 
     The admin login itself goes through allauth (urls.py), so a staff member with TOTP is
     asked for the code at login; one without TOTP is sent to enrol (admin) or refused with
@@ -34,7 +36,9 @@ class StaffMFARequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not settings.MFA_REQUIRED_FOR_STAFF or not request.path.startswith(STAFF_PATHS):
+        if not settings.MFA_REQUIRED_FOR_STAFF or not (
+            request.path.startswith(STAFF_PATHS) or _is_staff_api_view(view_func)
+        ):
             return None
         caller = request.caller  # set by portal.tenancy.middleware.TenancyMiddleware
         if not caller.is_staff or _has_totp(caller.user):
@@ -48,6 +52,13 @@ class StaffMFARequiredMiddleware:
                 "/_allauth/app/v1/account/authenticators/totp, then log in again.",
             )
         return redirect("mfa_activate_totp")
+
+
+def _is_staff_api_view(view_func) -> bool:
+    """An API view for the channel team outside /api/v1/staff/ (a deal's ``/approve``):
+    one that checks a ``StaffPermission``."""
+    permissions = getattr(getattr(view_func, "cls", None), "permission_classes", ())
+    return any(getattr(p, "required_permission", None) for p in permissions)
 
 
 class PrivateResponsesMiddleware:

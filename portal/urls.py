@@ -16,6 +16,7 @@ space_urls = [
 api_v1_urls = [
     path("", include("partners.api_urls")),
     path("", include("licensing.api_urls")),
+    path("", include("deals.api_urls")),
 ]
 
 
@@ -51,6 +52,7 @@ urlpatterns = [
     path("space/", include((space_urls, "space"))),
     path("", include("partners.urls")),
     path("", include("licensing.urls")),
+    path("", include("deals.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

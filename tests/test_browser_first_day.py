@@ -102,6 +102,7 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
         assert labels == [
             "Dashboard",
             "Products & prices",
+            "Deal registrations",
             "Contact requests",
             "Licences",
             "Trials / PoC",

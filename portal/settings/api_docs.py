@@ -36,6 +36,13 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
         ("activations", "licensing"),
     ),
     (
+        "Deals",
+        "Deal registrations: registering a customer opportunity, the conversation with the "
+        "channel team, won and lost; the channel team's decisions (approve, reject, ask, "
+        "extend) need its deals.review_deal permission.",
+        ("deals",),
+    ),
+    (
         "Contact requests",
         "What visitors wrote to the organisation through the partner locator.",
         ("contact-requests",),

@@ -291,6 +291,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "licensing.remind_unredeemed_licences",
         "schedule": 3600.0,
     },
+    # Idempotent: a registration expires, or is reminded, once however often it runs.
+    "expire-deal-registrations": {"task": "deals.expire_registrations", "schedule": 3600.0},
 }
 # Sent outbox rows (task arguments: ids, addresses, names) are deleted after this long.
 OUTBOX_RETENTION = timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=7))

@@ -63,6 +63,8 @@ SYSTEM_CONTEXTS = frozenset(
         "task:licensing.expire_licences",
         # Reminds customers of licences bound to them and not yet redeemed (every partner).
         "task:licensing.remind_unredeemed_licences",
+        # Expiring every partner's approved deal registrations and reminding them first.
+        "task:deals.expire_registrations",
         # Finding a user's membership before the tenant is known (the request middleware).
         "tenancy-resolve",
         # Anonymous flows keyed by a secret token or creating a tenant-less row.
@@ -75,6 +77,8 @@ SYSTEM_CONTEXTS = frozenset(
         "public:redemption",
         "public:licence-seats",
         "team:invitee-check",
+        # Whether another partner holds a deal's opportunity: a boolean, nothing else.
+        "deals:opportunity-check",
         # Benchmarks (bench/) fill and read a scratch database.
         "bench:directory",
     }

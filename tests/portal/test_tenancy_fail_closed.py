@@ -127,6 +127,8 @@ def test_system_contexts_come_from_a_reviewed_list():
         "public:redemption",
         "public:licence-seats",
         "team:invitee-check",
+        "deals:opportunity-check",
+        "task:deals.expire_registrations",
         "bench:directory",
     } == SYSTEM_CONTEXTS
     assert is_allowed_system_context("staff:42")

@@ -8,6 +8,7 @@ from tests.routes import (
     cases,
     contact,
     core,
+    deals,
     directory,
     licences,
     onboarding,
@@ -31,6 +32,7 @@ ROUTES: dict[str, object] = {
     **redemption.ROUTES,
     **activation.ROUTES,
     **trials.ROUTES,
+    **deals.ROUTES,
 }
 
 GROUPS = site.GROUPS

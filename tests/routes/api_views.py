@@ -20,6 +20,7 @@ _APPLIANCE = (
     "licence in the public:activation context and touches nothing else"
 )
 _STAFF_LICENSING = "the channel team's review of partners' licence requests (every tenant's)"
+_DEAL_REVIEW = "the channel team's decisions on any partner's deal registration (deals.review_deal)"
 _DIRECTORY = "the public locator: listed profiles' public fields (partners.selectors.directory)"
 
 OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
@@ -60,4 +61,8 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
         "programme data, not tenant rows: the active catalogue of the caller's own "
         "programme (licensing.selectors.catalogue.catalogue_for), never another programme's",
     ),
+    "deals.api.registrations.DealApproveView": (STAFF, _DEAL_REVIEW),
+    "deals.api.registrations.DealRejectView": (STAFF, _DEAL_REVIEW),
+    "deals.api.registrations.DealRequestInfoView": (STAFF, _DEAL_REVIEW),
+    "deals.api.registrations.DealExtendView": (STAFF, _DEAL_REVIEW),
 }

@@ -28,6 +28,7 @@ from partners.models import (
 )
 from portal.audit.services import audit_record
 from portal.models import OutboxTask
+from tests.deals.factories import make_deal, product_for
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -342,6 +343,21 @@ def _licence(tenant):
                 bound_at=timezone.now(),
             )
     return licence
+def _deal(tenant):
+    """Registrations of every status, each with its history, one of them in conflict
+    with another partner's approved one (so the admin shows a holder)."""
+    n = _n()
+    statuses = ["submitted", "conflict", "more_info_requested", "approved", "won", "expired"]
+    status = statuses[n % len(statuses)]
+    return make_deal(tenant.organisation, status=status, engagement_model="co_led_vendor")
+
+
+def _any_deal(tenant):
+    """A registration of another partner each time (the channel team sees them all)."""
+    n = _n()
+    organisation = OrganisationFactory()
+    status = ["submitted", "conflict", "approved", "rejected"][n % 4]
+    return make_deal(organisation, status=status, product=product_for(organisation))
 
 
 # --- the registry ----------------------------------------------------------------------
@@ -358,6 +374,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "api:contact-requests-list": ListRoute(_contact_request),
     "api:products-list": ListRoute(_product),
     "api:licences-list": ListRoute(_licence),
+    "api:deals-list": ListRoute(_deal),
+    "api:deals-export": ListRoute(_deal),
     "api:me": NotAList("the caller, their organisation and role"),
     "api:applications": NotAList("POST only: the public application"),
     "api:agreement": NotAList("the caller's organisation's agreement"),
@@ -375,6 +393,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "licensing:catalogue": ListRoute(_product),
     "licensing:licences": ListRoute(_licence),
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
+    "deals:list": ListRoute(_deal),
+    "deals:new": NotAList("the registration form (the catalogue's products: one query)"),
     "home": NotAList("the landing page"),
     "healthz": NotAList("one SELECT 1"),
     "favicon.ico": NotAList("a redirect to a static file"),
@@ -410,6 +430,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:licensing_product_changelist": ListRoute(_product, caller=STAFF),
     "admin:licensing_licence_changelist": ListRoute(_licence, caller=STAFF),
     "admin:licensing_licenceevent_changelist": ListRoute(_licence, caller=STAFF),
+    "admin:deals_deal_changelist": ListRoute(_any_deal, caller=STAFF, query="?status=all"),
     "admin:portal_user_changelist": ListRoute(lambda tenant: UserFactory(), caller=STAFF),
     "admin:portal_outboxtask_changelist": ListRoute(_outbox_task, caller=STAFF),
     "admin:portal_auditevent_changelist": ListRoute(_audit_event, caller=STAFF),

@@ -1,0 +1,3 @@
+"""The channel team's admin for the deals app, one module per area."""
+
+from deals.admin import registrations  # noqa: F401
