@@ -48,7 +48,7 @@ from deals.services.review import (
 )
 from partners import roles
 from partners.models import EngagementModel
-from portal.api.fields import CountryCodeField, InputSerializerMixin
+from portal.api.fields import InputSerializerMixin
 from portal.api.permissions import StaffPermission
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
@@ -60,7 +60,9 @@ from portal.errors import NotFound
 class DealSerializer(serializers.ModelSerializer):
     product = serializers.CharField(source="product.code", help_text="The catalogue code.")
     product_name = serializers.CharField(source="product.__str__")
-    customer_country = CountryCodeField()
+    customer_country = serializers.CharField(
+        source="customer_country.code", help_text="Two-letter ISO 3166 code."
+    )
 
     class Meta:
         model = Deal
@@ -136,7 +138,9 @@ class DealCreateSerializer(InputSerializerMixin, serializers.Serializer):
         help_text="The customer's web domain (or its web address): stored normalised, "
         "lower case, without www., in punycode.",
     )
-    customer_country = CountryCodeField()
+    customer_country = serializers.CharField(
+        min_length=2, max_length=2, help_text="Two-letter ISO 3166 code, such as DE."
+    )
     customer_region = serializers.CharField(
         max_length=80,
         required=False,
@@ -164,25 +168,25 @@ class DealCreateSerializer(InputSerializerMixin, serializers.Serializer):
     )
 
 
-class AnswerSerializer(InputSerializerMixin, serializers.Serializer):
+class DealAnswerSerializer(InputSerializerMixin, serializers.Serializer):
     answer = serializers.CharField(max_length=MAX_ANSWER)
 
 
-class LostSerializer(InputSerializerMixin, serializers.Serializer):
+class DealLostSerializer(InputSerializerMixin, serializers.Serializer):
     reason = serializers.CharField(
         max_length=MAX_ANSWER, required=False, allow_blank=True, default=""
     )
 
 
-class ReasonSerializer(InputSerializerMixin, serializers.Serializer):
+class DealReasonSerializer(InputSerializerMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=MAX_TEXT, help_text="Emailed to the partner.")
 
 
-class QuestionSerializer(InputSerializerMixin, serializers.Serializer):
+class DealQuestionSerializer(InputSerializerMixin, serializers.Serializer):
     question = serializers.CharField(max_length=MAX_TEXT, help_text="Emailed to the partner.")
 
 
-class ExtendSerializer(InputSerializerMixin, serializers.Serializer):
+class DealExtendSerializer(InputSerializerMixin, serializers.Serializer):
     days = serializers.IntegerField(
         min_value=1, max_value=MAX_EXTENSION_DAYS, help_text="Days added to the protection."
     )
@@ -260,12 +264,12 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
 
     @extend_schema(
         summary="Answer the channel team's question (the registration returns to review)",
-        request=AnswerSerializer,
+        request=DealAnswerSerializer,
         responses=_DETAIL,
     )
     def answer(self, request, id=None):
         deal = self.get_object()
-        serializer = AnswerSerializer(data=request.data)
+        serializer = DealAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         deal = deal_answer(
             deal=deal,
@@ -280,10 +284,12 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
         deal = deal_mark_won(deal=self.get_object(), actor=request.user, role=self._caller().role)
         return Response(DealDetailSerializer(deal).data)
 
-    @extend_schema(summary="Mark a registration lost", request=LostSerializer, responses=_DETAIL)
+    @extend_schema(
+        summary="Mark a registration lost", request=DealLostSerializer, responses=_DETAIL
+    )
     def lost(self, request, id=None):
         deal = self.get_object()
-        serializer = LostSerializer(data=request.data)
+        serializer = DealLostSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         deal = deal_mark_lost(
             deal=deal,
@@ -371,11 +377,11 @@ class DealApproveView(_StaffDealAction):
 
 
 class DealRejectView(_StaffDealAction):
-    serializer_class = ReasonSerializer
+    serializer_class = DealReasonSerializer
 
     @extend_schema(
         summary="Reject, with a reason emailed to the partner (staff)",
-        request=ReasonSerializer,
+        request=DealReasonSerializer,
         responses=_DECISION,
     )
     def post(self, request, deal_id):
@@ -385,11 +391,11 @@ class DealRejectView(_StaffDealAction):
 
 
 class DealRequestInfoView(_StaffDealAction):
-    serializer_class = QuestionSerializer
+    serializer_class = DealQuestionSerializer
 
     @extend_schema(
         summary="Ask the partner for more information (staff)",
-        request=QuestionSerializer,
+        request=DealQuestionSerializer,
         responses=_DECISION,
     )
     def post(self, request, deal_id):
@@ -399,11 +405,11 @@ class DealRequestInfoView(_StaffDealAction):
 
 
 class DealExtendView(_StaffDealAction):
-    serializer_class = ExtendSerializer
+    serializer_class = DealExtendSerializer
 
     @extend_schema(
         summary="Extend an approved registration's protection (staff)",
-        request=ExtendSerializer,
+        request=DealExtendSerializer,
         responses=_DECISION,
     )
     def post(self, request, deal_id):

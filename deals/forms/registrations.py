@@ -23,7 +23,19 @@ class _AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
-class DealForm(BootstrapFormMixin, forms.Form):
+class _ServiceErrorsMixin:
+    """A service's ``DomainError`` added after validation marks its field invalid too."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field in self.fields:
+            widget = self.fields[field].widget
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            widget.attrs["aria-invalid"] = "true"
+
+
+class DealForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     customer_name = forms.CharField(max_length=200, label="Customer (company name)")
     customer_domain = forms.CharField(
         max_length=2000,
@@ -77,7 +89,7 @@ class DealForm(BootstrapFormMixin, forms.Form):
         return self.cleaned_data["currency"].strip().upper()
 
 
-class AnswerForm(BootstrapFormMixin, forms.Form):
+class AnswerForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     answer = forms.CharField(
         max_length=MAX_ANSWER,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -85,7 +97,7 @@ class AnswerForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class LostForm(BootstrapFormMixin, forms.Form):
+class LostForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
         max_length=MAX_ANSWER,
         required=False,

@@ -1,11 +1,15 @@
 """The channel team's side of deal registration (SPEC §3.6): approve, reject with a
 reason, ask for information, extend the protection. The admin and the staff API call these.
 
-Approval is where deal blocking bites. The registration is row-locked and another holder
-looked for; then the status is written inside a savepoint, where the database's partial
-unique index (one ``approved`` registration per opportunity) settles any race that the
-look-up could not see: of many approvals at once, one commits and the others get a
-``Conflict``, never an integrity error. The channel team sees every partner, so its
+Approval is where deal blocking bites. Approvals of one opportunity take its transaction
+advisory lock first (``_lock_opportunity``), so they run one after the other: each sees
+the holder the previous one committed, and the one that holds flags the others' waiting
+registrations without waiting on their rows (two approvals that each held their own row
+and waited for the other's index entry deadlocked). The database's partial unique index
+(one ``approved`` registration per opportunity) is the guarantee under that order: a
+writer that skipped the lock still cannot make a second holder, and its integrity error
+becomes a ``Conflict`` here. Of many approvals at once, one commits and the others get a
+``Conflict``, never an error of the database. The channel team sees every partner, so its
 messages may name the holder; the partners' emails and history never do.
 """
 
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from deals.models import Deal, DealEvent
@@ -39,6 +43,14 @@ HELD_NOW = (
 )
 MAX_TEXT = 5000
 MAX_EXTENSION_DAYS = 365
+
+
+def _lock_opportunity(deal: Deal) -> None:
+    """Serialise the approvals of ``deal``'s opportunity (its domain and product never
+    change) until the transaction ends."""
+    key = f"deals.opportunity:{deal.product_id}:{deal.customer_domain}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
 def _lock_open(deal: Deal) -> Deal:
@@ -75,6 +87,7 @@ def _state(deal: Deal) -> dict:
 @transaction.atomic
 def deal_approve(*, deal: Deal, actor) -> Deal:
     require_staff_permission(actor, REVIEW_PERMISSION, _NOT_A_REVIEWER)
+    _lock_opportunity(deal)
     deal = _lock_open(deal)
     holder = opportunity_holder(deal=deal)
     if holder is not None:

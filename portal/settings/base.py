@@ -262,6 +262,9 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "licensing.models.trials.RequestStatus",
         "LicenceKindEnum": "licensing.models.Licence.Kind",
         "LicenceEventKindEnum": "licensing.models.LicenceEvent.Kind",
+        "DealStatusEnum": "deals.models.Deal.Status",
+        "DealEventKindEnum": "deals.models.DealEvent.Kind",
+        "EngagementModelEnum": "partners.models.EngagementModel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
