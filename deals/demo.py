@@ -59,7 +59,7 @@ def seed(*, stdout, password: str) -> None:
     partners = {o.name: o for o in Organisation.objects.filter(name__in={d[0] for d in DEALS})}
     staff = get_user_model().objects.filter(email="staff@vendor.example").first()
     added = 0
-    for row in DEALS:
+    for row in sorted(DEALS, key=lambda row: -row[8]):  # oldest first: references follow dates
         organisation = partners.get(row[0])
         if organisation is not None and _add(organisation, staff, *row[1:]):
             added += 1

@@ -128,11 +128,11 @@ class ExtendForm(forms.Form):
 @admin.register(Deal)
 class DealAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = [
-        "reference",
+        "reference_nowrap",
         "organisation",
         "customer",
-        "product",
-        "engagement_model",
+        "product_name",
+        "engagement",
         "status",
         "waiting",
         "protection",
@@ -220,6 +220,18 @@ class DealAdmin(AuditTrailMixin, admin.ModelAdmin):
             actions.pop("approve_selected", None)
         return actions
 
+    @admin.display(description="reference", ordering="reference")
+    def reference_nowrap(self, obj):
+        return format_html('<span class="portal-nowrap">{}</span>', obj.reference)
+
+    @admin.display(description="product", ordering="product__name")
+    def product_name(self, obj):
+        return obj.product.name
+
+    @admin.display(description="engagement", ordering="engagement_model")
+    def engagement(self, obj):
+        return obj.get_engagement_model_display()
+
     @admin.display(description="customer", ordering="customer_name")
     def customer(self, obj):
         return format_html(
@@ -240,7 +252,7 @@ class DealAdmin(AuditTrailMixin, admin.ModelAdmin):
             )
         return format_html('<span class="portal-nowrap">{}</span>', label)
 
-    @admin.display(description="protected until", ordering="protected_until")
+    @admin.display(description="protected", ordering="protected_until")
     def protection(self, obj):
         return format_date(obj.protected_until) if obj.protected_until else "—"
 

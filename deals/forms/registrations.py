@@ -102,5 +102,5 @@ class LostForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         max_length=MAX_ANSWER,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why (optional)",
+        label="Why",
     )

@@ -38,7 +38,7 @@ class Deal(TenantOwnedModel):
         LOST = "lost", "Lost"
 
     reference = models.CharField(
-        max_length=20, unique=True, editable=False, help_text="DR-<year>-<number>, per year."
+        max_length=20, unique=True, editable=False, help_text="DR-YYYY-NNNNNN, numbered per year."
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
 
@@ -87,6 +87,7 @@ class Deal(TenantOwnedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "deal registration"
         ordering = ["-submitted_at", "-id"]
         indexes = [
             models.Index(fields=["organisation", "status"]),
