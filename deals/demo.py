@@ -1,6 +1,9 @@
 """Demo deal registrations (SPEC §5): for the demo partners, registrations in every status,
 among them one in conflict with another partner's approved registration and one whose
-protection ends this week (the beat job reminds its partner).
+protection ends this week (the beat job reminds its partner); and a Northwind customer who
+bought online after its registration was approved: a referral fee for Northwind to invoice.
+No referral lead: the demo partners' Vates types earn no referral commission (programme
+data; OpenNebula's types do).
 
 Idempotent: a demo registration is added only when its partner has none for that customer
 domain and product yet, so a registration the demo reviewer has decided on stays decided.
@@ -16,10 +19,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from deals.models import Deal, DealEvent
+from deals.models import Deal, DealEvent, ReferralFee
+from deals.services.referrals import referral_fee_note
 from deals.services.registrations import CONFLICT_TEXT, next_reference
 from licensing.models import Product
 from partners.models import Membership, Organisation
+from partners.selectors.programme import discount_percent
 from portal.formats import format_date
 
 S = Deal.Status
@@ -36,6 +41,8 @@ DEALS = [
      "essential-plus", "late_involvement", "4000", S.SUBMITTED, 3, None, {}),
     ("Northwind Distribution", "Kieler Werft", "kieler-werft.example", "DE", "pro",
      "partner_owned", "12000", S.WON, 40, 50, {}),
+    ("Northwind Distribution", "Nordsee Reederei", "nordsee-reederei.example", "DE", "pro",
+     "partner_owned", "6000", S.APPROVED, 30, 60, {}),  # bought online: a referral fee
     ("Northwind Distribution", "Alpenmilch eG", "alpenmilch.example", "AT", "essential",
      "co_led_vendor", "2000", S.EXPIRED, 110, -10, {}),
     ("Bluepeak IT", "Acme Logistik GmbH", "acme-logistik.example", "DE", "pro",
@@ -63,7 +70,48 @@ def seed(*, stdout, password: str) -> None:
         organisation = partners.get(row[0])
         if organisation is not None and _add(organisation, staff, *row[1:]):
             added += 1
-    stdout.write(f"  deals: {added} demo deal registrations added")
+    fees = _seed_referral_fee(partners.get("Northwind Distribution"), staff)
+    stdout.write(f"  deals: {added} demo deal registrations, {fees} referral fee added")
+
+
+def _seed_referral_fee(organisation, staff) -> int:
+    """Northwind's customer Nordsee Reederei bought online after its registration was
+    approved: a referral fee of Northwind's discount off list, for it to invoice."""
+    if organisation is None or ReferralFee.objects.filter(organisation=organisation).exists():
+        return 0
+    deal = Deal.objects.filter(
+        organisation=organisation, customer_domain="nordsee-reederei.example"
+    ).first()
+    if deal is None or deal.status != S.APPROVED:
+        return 0
+    percent = discount_percent(
+        partner_type=organisation.partner_type,
+        tier_level=organisation.tier.level if organisation.tier else None,
+        engagement_model=deal.engagement_model,
+    )
+    recorded = timezone.now() - timedelta(days=2)
+    list_amount = Decimal("6000.00")
+    fee = ReferralFee.objects.create(
+        organisation=organisation,
+        deal=deal,
+        purchase_date=recorded.date(),
+        list_amount=list_amount,
+        currency=deal.currency,
+        discount_percent=percent,
+        fee_amount=(list_amount * percent / 100).quantize(Decimal("0.01")),
+        recorded_at=recorded,
+        recorded_by=staff,
+    )
+    DealEvent.objects.create(
+        deal=deal,
+        kind=K.ONLINE_PURCHASE,
+        at=recorded,
+        actor=staff,
+        by_channel_team=True,
+        text=f"The customer bought online: you may invoice a referral fee of {fee.fee_amount} "
+        f'{fee.currency} with the note "{referral_fee_note(deal)}".',
+    )
+    return 1
 
 
 def _add(

@@ -3,12 +3,13 @@ Each area keeps its own list in deals/views/<area>.py."""
 
 from django.urls import include, path
 
-from deals.views import registrations
+from deals.views import referrals, registrations
 
 app_name = "deals"
 
 space_urlpatterns = [
     *registrations.urlpatterns,
+    *referrals.urlpatterns,
 ]
 
 urlpatterns = [

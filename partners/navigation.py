@@ -48,6 +48,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("licensing:catalogue", "Products & prices", "sell"),
     # Every member follows the deals; administrators and sales register them.
     NavEntry("deals:list", "Deal registrations", "sell"),
+    NavEntry("deals:referrals", "Referrals", "sell"),
     NavEntry(
         "partners:contact_requests",
         "Contact requests",

@@ -103,6 +103,7 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
             "Dashboard",
             "Products & prices",
             "Deal registrations",
+            "Referrals",
             "Contact requests",
             "Licences",
             "Trials / PoC",

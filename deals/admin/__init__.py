@@ -1,3 +1,3 @@
 """The channel team's admin for the deals app, one module per area."""
 
-from deals.admin import registrations  # noqa: F401
+from deals.admin import referrals, registrations  # noqa: F401

@@ -22,6 +22,7 @@ from deals.selectors.registrations import (
     deals_late,
     opportunity_holder,
 )
+from deals.services.referrals import REFERRAL_PERMISSION
 from deals.services.review import (
     MAX_EXTENSION_DAYS,
     REVIEW_PERMISSION,
@@ -271,7 +272,11 @@ class DealAdmin(AuditTrailMixin, admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "can_review": self.has_review_permission(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "can_review": self.has_review_permission(request),
+            "can_manage_referrals": has_staff_permission(request, REFERRAL_PERMISSION),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -323,8 +328,18 @@ class DealAdmin(AuditTrailMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.extend_view),
                 name="deals_deal_extend",
             ),
+            path(
+                "<uuid:pk>/online-purchase/",
+                self.admin_site.admin_view(self.online_purchase_view),
+                name="deals_deal_online_purchase",
+            ),
             *super().get_urls(),
         ]
+
+    def online_purchase_view(self, request, pk):
+        from deals.admin.referrals import online_purchase_view
+
+        return online_purchase_view(self, request, pk)
 
     def _back(self, pk):
         return redirect(reverse("admin:deals_deal_change", args=[pk]))

@@ -318,11 +318,11 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
                     deal.pk,
                     deal.reference,
                     deal.status,
-                    _cell(deal.customer_name),
+                    csv_cell(deal.customer_name),
                     deal.customer_domain,
                     deal.customer_country.code,
-                    _cell(deal.customer_region),
-                    _cell(deal.customer_email),
+                    csv_cell(deal.customer_region),
+                    csv_cell(deal.customer_email),
                     deal.product.code,
                     deal.estimated_value,
                     deal.currency,
@@ -335,7 +335,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
         return response
 
 
-def _cell(value: str) -> str:
+def csv_cell(value: str) -> str:
     """Text a partner typed, safe to open in a spreadsheet: a leading =, +, - or @ would
     be read as a formula (CSV injection), so it is quoted with an apostrophe."""
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

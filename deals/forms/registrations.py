@@ -104,3 +104,24 @@ class LostForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Why",
     )
+
+
+class ReferralForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
+    customer_name = forms.CharField(max_length=200, label="Prospect (company name)")
+    customer_domain = forms.CharField(max_length=2000, label="Prospect's web domain")
+    customer_country = forms.ChoiceField(label="Country")
+    customer_email = forms.EmailField(max_length=254, label="Contact's email")
+    notes = forms.CharField(
+        max_length=MAX_NOTES,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the prospect needs, and who to talk to.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer_country"].choices = [("", "Choose a country"), *countries]
+
+
+class InvoiceForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
+    invoice_number = forms.CharField(max_length=60, label="Your invoice's number")

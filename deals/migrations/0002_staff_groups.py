@@ -10,9 +10,28 @@ from django.db import migrations
 
 ROLES = {
     "deals": {
-        "Channel reviewer": ["deals.review_deal", "deals.view_deal", "deals.view_dealevent"],
-        "Channel finance": ["deals.view_deal", "deals.view_dealevent"],
-        "Programme manager": ["deals.review_deal", "deals.view_deal", "deals.view_dealevent"],
+        "Channel reviewer": [
+            "deals.review_deal",
+            "deals.view_deal",
+            "deals.view_dealevent",
+            "deals.view_referralfee",
+            "deals.view_referrallead",
+        ],
+        "Channel finance": [
+            "deals.manage_referrals",
+            "deals.view_deal",
+            "deals.view_dealevent",
+            "deals.view_referralfee",
+            "deals.view_referrallead",
+        ],
+        "Programme manager": [
+            "deals.manage_referrals",
+            "deals.review_deal",
+            "deals.view_deal",
+            "deals.view_dealevent",
+            "deals.view_referralfee",
+            "deals.view_referrallead",
+        ],
     }
 }
 

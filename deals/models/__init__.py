@@ -1,3 +1,4 @@
-from deals.models.registrations import Deal, DealEvent, DealReferenceCounter
+from deals.models.referrals import ReferralFee, ReferralLead
+from deals.models.registrations import Deal, DealEvent, ReferenceCounter
 
-__all__ = ["Deal", "DealEvent", "DealReferenceCounter"]
+__all__ = ["Deal", "DealEvent", "ReferenceCounter", "ReferralFee", "ReferralLead"]

@@ -153,6 +153,7 @@ class DealEvent(models.Model):
         EXPIRED = "expired", "Expired"
         WON = "won", "Marked won"
         LOST = "lost", "Marked lost"
+        ONLINE_PURCHASE = "online_purchase", "Customer bought online (referral fee)"
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -173,13 +174,20 @@ class DealEvent(models.Model):
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class DealReferenceCounter(models.Model):
-    """The last reference number given in a year. ``deal_submit`` increments it with one
-    upsert that row-locks it until the submission commits, so numbers are handed out in
-    order with no gap (a rolled-back submission gives its number back) and never twice."""
+class ReferenceCounter(models.Model):
+    """The last number given in a year to one kind of reference (``DR`` deal
+    registrations, ``RL`` referral leads). ``next_reference`` increments it with one upsert
+    that row-locks it until the submission commits, so numbers are handed out in order
+    with no gap (a rolled-back submission gives its number back) and never twice."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")
+        ]
+
     def __str__(self):
-        return f"{self.year}: {self.last}"
+        return f"{self.prefix}-{self.year}: {self.last}"

@@ -73,3 +73,59 @@ def deal_email_send(*, deal_id, event: str) -> int:
     for email in recipients:  # one message each: no one sees whom else it went to
         send_templated(to=[email], template=f"deals/emails/deal_{event}", context=context)
     return len(recipients)
+
+
+#: The partner's emails about its referrals (templates deals/emails/referral_<event>).
+REFERRAL_EVENTS = frozenset(
+    {"lead_converted", "lead_declined", "fee_open", "fee_approved", "fee_paid"}
+)
+
+
+def referral_email_send(*, event: str, lead_id: str = "", fee_id: str = "") -> int:
+    """Email the partner's administrators and its submitting member about a referral
+    lead or fee (read here, in the partner's context); returns how many were sent."""
+    from deals.models import ReferralFee, ReferralLead
+    from deals.services.referrals import referral_fee_note
+
+    if event not in REFERRAL_EVENTS:
+        raise ValueError(f"unknown referral email {event!r}")
+    if event.startswith("lead_"):
+        lead = ReferralLead.objects.filter(pk=lead_id).first()
+        if lead is None:
+            return 0
+        organisation_id, submitted_by_id = lead.organisation_id, lead.submitted_by_id
+        context = {
+            "reference": lead.reference,
+            "customer_name": lead.customer_name,
+            "sale_amount": lead.sale_amount,
+            "commission_amount": lead.commission_amount,
+            "commission_percent": lead.commission_percent,
+            "currency": lead.currency,
+            "reason": lead.decline_reason,
+            "url": settings.PORTAL_BASE_URL + reverse("deals:referrals"),
+        }
+    else:
+        fee = ReferralFee.objects.select_related("deal").filter(pk=fee_id).first()
+        if fee is None:
+            return 0
+        organisation_id, submitted_by_id = fee.organisation_id, fee.deal.submitted_by_id
+        context = {
+            "reference": fee.deal.reference,
+            "customer_name": fee.deal.customer_name,
+            "fee_amount": fee.fee_amount,
+            "discount_percent": fee.discount_percent,
+            "list_amount": fee.list_amount,
+            "currency": fee.currency,
+            "note": referral_fee_note(fee.deal),
+            "invoice_number": fee.invoice_number,
+            "payment_reference": fee.payment_reference,
+            "url": settings.PORTAL_BASE_URL + reverse("deals:detail", args=[fee.deal_id]),
+        }
+    members = Membership.objects.for_tenant(organisation_id).filter(user__is_active=True)
+    recipients = sorted(
+        set(members.filter(role__in=roles.MANAGE_TEAM).values_list("user__email", flat=True))
+        | set(members.filter(user_id=submitted_by_id).values_list("user__email", flat=True))
+    )
+    for email in recipients:
+        send_templated(to=[email], template=f"deals/emails/referral_{event}", context=context)
+    return len(recipients)

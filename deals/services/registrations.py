@@ -25,7 +25,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from deals.domains import normalise_domain
-from deals.models import Deal, DealEvent, DealReferenceCounter
+from deals.models import Deal, DealEvent, ReferenceCounter
 from deals.selectors.registrations import deal_products, opportunity_held_by_another
 from partners import roles
 from partners.models import EngagementModel, Organisation
@@ -181,23 +181,24 @@ def _amount(value) -> Decimal:
 # --- references -------------------------------------------------------------------------------
 
 
-def next_reference(*, year: int) -> str:
-    """``DR-2026-000123``: the year's next number. One upsert increments the year's counter
-    row and keeps it locked until the surrounding transaction ends, so concurrent
+def next_reference(*, year: int, prefix: str = "DR") -> str:
+    """``DR-2026-000123``: the year's next number of the ``prefix``. One upsert
+    increments the counter row and keeps it locked until the transaction ends, so concurrent
     submissions take numbers one after the other, a rolled-back one gives its number back
     (no gap), and no number is given twice. A sequence would be lock-free but leaves a gap
     for every rolled-back submission and needs one sequence per year."""
     if not connection.in_atomic_block:
         raise RuntimeError("next_reference must run inside the submission's transaction")
-    table = DealReferenceCounter._meta.db_table  # from the model, never from input
+    table = ReferenceCounter._meta.db_table  # from the model, never from input
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO "{table}" (year, last) VALUES (%s, 1) '  # noqa: S608
-            f'ON CONFLICT (year) DO UPDATE SET last = "{table}".last + 1 RETURNING last',
-            [year],
+            f'INSERT INTO "{table}" (prefix, year, last) VALUES (%s, %s, 1) '  # noqa: S608
+            f'ON CONFLICT (prefix, year) DO UPDATE SET last = "{table}".last + 1 '
+            "RETURNING last",
+            [prefix, year],
         )
         (number,) = cursor.fetchone()
-    return f"DR-{year}-{number:06d}"
+    return f"{prefix}-{year}-{number:06d}"
 
 
 # --- history and notifications ------------------------------------------------------------------
@@ -222,18 +223,30 @@ def notify_partner(deal: Deal, event: str) -> None:
 
 
 def notify_channel_team(deal: Deal, *, organisation_name: str, event: str) -> None:
+    notify_channel_team_text(
+        subject_event=event,
+        reference=deal.reference,
+        partner=organisation_name,
+        customer=f"{deal.customer_name} ({deal.customer_domain})",
+        admin_path=("admin:deals_deal_change", deal.pk),
+    )
+
+
+def notify_channel_team_text(
+    *, subject_event: str, reference: str, partner: str, customer: str, admin_path: tuple
+) -> None:
+    """Tell the channel team something waits for it (no secret in it: it waits in the
+    outbox in clear)."""
+    url_name, pk = admin_path
     send_templated_email.delay_on_commit(
         to=[settings.CHANNEL_TEAM_EMAIL],
         template="deals/emails/staff_notice",
         context={
-            "event": event,
-            "reference": deal.reference,
-            "partner": organisation_name,
-            "customer_name": deal.customer_name,
-            "customer_domain": deal.customer_domain,
-            "status": deal.get_status_display(),
-            "admin_url": settings.PORTAL_BASE_URL
-            + reverse("admin:deals_deal_change", args=[deal.pk]),
+            "event": subject_event,
+            "reference": reference,
+            "partner": partner,
+            "customer": customer,
+            "admin_url": settings.PORTAL_BASE_URL + reverse(url_name, args=[pk]),
         },
     )
 

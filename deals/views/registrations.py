@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_safe
 
-from deals.forms.registrations import AnswerForm, DealForm, LostForm
-from deals.models import Deal
+from deals.forms.registrations import AnswerForm, DealForm, InvoiceForm, LostForm
+from deals.models import Deal, ReferralFee
 from deals.selectors.registrations import (
     DealFilterSet,
     deal_for,
     deal_history,
     deals_for,
 )
+from deals.services.referrals import referral_fee_invoice, referral_fee_note
 from deals.services.registrations import (
     deal_answer,
     deal_mark_lost,
@@ -106,6 +107,8 @@ def deal_detail(request, deal_id):
     action = request.POST.get("action") if request.method == "POST" else None
     answer_form = AnswerForm(request.POST if action == "answer" else None)
     lost_form = LostForm(request.POST if action == "lost" else None)
+    invoice_form = InvoiceForm(request.POST if action == "invoice" else None)
+    fee = ReferralFee.objects.for_tenant(caller.organisation).filter(deal=deal).first()
     status = 200
     if request.method == "POST":
         try:
@@ -122,6 +125,15 @@ def deal_detail(request, deal_id):
                 deal_mark_won(deal=deal, actor=request.user, role=caller.role)
                 messages.success(request, f"{deal.reference} is marked won.")
                 return redirect("deals:detail", deal_id=deal.pk)
+            if action == "invoice" and fee is not None and invoice_form.is_valid():
+                referral_fee_invoice(
+                    fee=fee,
+                    actor=request.user,
+                    role=caller.role,
+                    invoice_number=invoice_form.cleaned_data["invoice_number"],
+                )
+                messages.success(request, "Your invoice is with the channel team.")
+                return redirect("deals:detail", deal_id=deal.pk)
             if action == "lost" and lost_form.is_valid():
                 deal_mark_lost(
                     deal=deal,
@@ -132,8 +144,8 @@ def deal_detail(request, deal_id):
                 messages.success(request, f"{deal.reference} is marked lost.")
                 return redirect("deals:detail", deal_id=deal.pk)
         except DomainError as exc:
-            form = answer_form if action == "answer" else lost_form
-            if action in ("answer", "lost") and exc.field in form.fields:
+            form = {"answer": answer_form, "lost": lost_form, "invoice": invoice_form}.get(action)
+            if form is not None and exc.field in form.fields:
                 form.add_error(exc.field, exc.message)
             else:
                 messages.error(request, exc.message)
@@ -148,6 +160,9 @@ def deal_detail(request, deal_id):
             "can_act": can_act,
             "answer_form": answer_form,
             "lost_form": lost_form,
+            "invoice_form": invoice_form,
+            "fee": fee,
+            "fee_note": referral_fee_note(deal),
             "may_answer": deal.status == Deal.Status.MORE_INFO_REQUESTED,
             "may_win": deal.status == Deal.Status.APPROVED,
             "may_lose": deal.status in (*Deal.OPEN, Deal.Status.APPROVED),

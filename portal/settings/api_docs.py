@@ -43,6 +43,13 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
         ("deals",),
     ),
     (
+        "Referrals",
+        "Referral leads and the commission statement (OpenNebula-style programmes), and "
+        "referral fees for registered customers who bought online (Mattermost-style); the "
+        "channel team's steps need its deals.manage_referrals permission.",
+        ("referrals", "referral-fees"),
+    ),
+    (
         "Contact requests",
         "What visitors wrote to the organisation through the partner locator.",
         ("contact-requests",),

@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
         "LicenceEventKindEnum": "licensing.models.LicenceEvent.Kind",
         "DealStatusEnum": "deals.models.Deal.Status",
         "DealEventKindEnum": "deals.models.DealEvent.Kind",
+        "ReferralLeadStatusEnum": "deals.models.ReferralLead.Status",
+        "ReferralFeeStatusEnum": "deals.models.ReferralFee.Status",
         "EngagementModelEnum": "partners.models.EngagementModel",
     },
     "POSTPROCESSING_HOOKS": [

@@ -76,3 +76,51 @@ def payload(**changes) -> dict:
         "notes": "Pilot in the first quarter.",
         **changes,
     }
+
+
+def make_lead(organisation, *, status: str = "submitted", **fields):
+    """A referral lead of ``organisation`` (converted ones with their sale and commission)."""
+    from deals.models import ReferralLead
+
+    n = next(_sequence)
+    values = {
+        "customer_name": f"Prospect {n} SA",
+        "customer_domain": f"prospect{n}.example",
+        "customer_country": "FR",
+        "customer_email": f"cto@prospect{n}.example",
+        **fields,
+    }
+    if status == "converted":
+        values.setdefault("sale_date", timezone.localdate())
+        values.setdefault("sale_amount", Decimal("5000.00"))
+        values.setdefault("currency", "EUR")
+        values.setdefault("commission_percent", Decimal("10.00"))
+        values.setdefault("commission_amount", Decimal("500.00"))
+    with observer():
+        return ReferralLead.objects.create(
+            organisation=organisation,
+            reference=next_reference(year=timezone.now().year, prefix="RL"),
+            status=status,
+            **values,
+        )
+
+
+def make_fee(organisation, *, status: str = "purchase_recorded", **fields):
+    """A referral fee on a new approved registration of ``organisation``."""
+    from deals.models import ReferralFee
+
+    deal = make_deal(organisation, status=Deal.Status.APPROVED)
+    values = {
+        "purchase_date": timezone.localdate(),
+        "list_amount": Decimal("4000.00"),
+        "currency": "USD",
+        "discount_percent": Decimal("20.00"),
+        "fee_amount": Decimal("800.00"),
+        **fields,
+    }
+    if status != "purchase_recorded":
+        values.setdefault("invoice_number", f"INV-{next(_sequence)}")
+    with observer():
+        return ReferralFee.objects.create(
+            organisation=organisation, deal=deal, status=status, **values
+        )

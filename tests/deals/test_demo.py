@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from deals.models import Deal
+from deals.models import Deal, ReferralFee
 
 
 @pytest.mark.django_db
@@ -28,6 +28,10 @@ def test_seed_demo_leaves_deals_in_every_status():
     week = timezone.localdate() + timedelta(days=7)
     assert Deal.objects.filter(status=Deal.Status.APPROVED, protected_until__lte=week).exists()
     assert Deal.objects.values("organisation").distinct().count() == 3
+    # A registered customer bought online: Northwind has a referral fee to invoice (once).
+    fee = ReferralFee.objects.get()
+    assert fee.deal.organisation.name == "Northwind Distribution"
+    assert fee.fee_amount == fee.list_amount * fee.discount_percent / 100
     # References follow the submission dates.
     by_date = list(Deal.objects.order_by("submitted_at").values_list("reference", flat=True))
     assert by_date == sorted(by_date)

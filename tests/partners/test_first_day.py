@@ -97,7 +97,12 @@ def test_training_and_the_agreement_are_in_the_navigation_grouped(tenants):
     by_label = {group.label: [link.label for link in group.links] for group in groups}
     assert by_label["Programme"] == ["Training", "Agreement", "Documents"]
     assert by_label["Company"] == ["Company profile", "Team", "Activity"]
-    assert by_label["Sell"] == ["Products & prices", "Deal registrations", "Contact requests"]
+    assert by_label["Sell"] == [
+        "Products & prices",
+        "Deal registrations",
+        "Referrals",
+        "Contact requests",
+    ]
     assert by_label["Customers"][:3] == ["Licences", "Trials / PoC", "NFR licences"]
     # Groups with no built page are not shown: no promise of what does not exist yet.
     assert "Money" not in by_label

@@ -21,6 +21,7 @@ _APPLIANCE = (
 )
 _STAFF_LICENSING = "the channel team's review of partners' licence requests (every tenant's)"
 _DEAL_REVIEW = "the channel team's decisions on any partner's deal registration (deals.review_deal)"
+_REFERRALS = "the channel team's referral steps for any partner (deals.manage_referrals)"
 _DIRECTORY = "the public locator: listed profiles' public fields (partners.selectors.directory)"
 
 OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
@@ -65,4 +66,9 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
     "deals.api.registrations.DealRejectView": (STAFF, _DEAL_REVIEW),
     "deals.api.registrations.DealRequestInfoView": (STAFF, _DEAL_REVIEW),
     "deals.api.registrations.DealExtendView": (STAFF, _DEAL_REVIEW),
+    "deals.api.referrals.ReferralRecordSaleView": (STAFF, _REFERRALS),
+    "deals.api.referrals.ReferralDeclineView": (STAFF, _REFERRALS),
+    "deals.api.referrals.DealOnlinePurchaseView": (STAFF, _REFERRALS),
+    "deals.api.referrals.ReferralFeeApproveView": (STAFF, _REFERRALS),
+    "deals.api.referrals.ReferralFeeMarkPaidView": (STAFF, _REFERRALS),
 }

@@ -3,7 +3,7 @@ for the kinds of route). Every member reads; administrators and sales write; the
 team's decisions are staff-only."""
 
 from partners import roles
-from tests.deals.factories import make_deal, payload, product_for
+from tests.deals.factories import make_deal, make_fee, make_lead, payload, product_for
 from tests.routes.cases import OwnData, StaffOnly, TenantCollection, TenantObject
 from tests.routes.harness import first_name
 
@@ -22,6 +22,31 @@ def _with_product(tenant):
 
 def _product(tenant):
     product_for(tenant.organisation)
+
+
+def _lead(tenant):
+    return make_lead(
+        tenant.organisation,
+        status="converted",
+        customer_name=f"{first_name(tenant)} Lead {tenant.organisation.pk}",
+    )
+
+
+def _fee(tenant):
+    return make_fee(tenant.organisation)
+
+
+def _commission(tenant):
+    """The tenants' partner types earn a commission, so that they may submit leads."""
+    from partners.models import PartnerType
+    from tests.tenancy_support import observer
+
+    with observer():
+        PartnerType.objects.filter(pk=tenant.organisation.partner_type_id).update(
+            commission_percent=10
+        )
+    tenant.organisation.partner_type.commission_percent = 10
+    return _lead(tenant)
 
 
 _WRITE = roles.REGISTER_DEALS
@@ -64,6 +89,54 @@ ROUTES: dict[str, object] = {
     ),
     "api:deals-lost": TenantObject(
         _API + "/{id}/lost", make=_deal, methods=("post",), roles={"post": _WRITE}
+    ),
+    "api:deals-online-purchase": StaffOnly(_API + "/{id}/online-purchase", methods=("post",)),
+    "deals:referrals": TenantCollection(
+        "/space/referrals/",
+        make=_commission,
+        methods=("get", "post"),
+        roles={"post": _WRITE},
+        data={
+            "post": {
+                "customer_name": "Prospect SA",
+                "customer_domain": "prospect.example",
+                "customer_country": "FR",
+                "customer_email": "cto@prospect.example",
+            }
+        },
+    ),
+    "deals:referrals_statement": TenantCollection("/space/referrals/statement/", make=_lead),
+    "api:referrals-list": TenantCollection(
+        "/api/v1/referrals",
+        make=_commission,
+        methods=("get", "post"),
+        roles={"post": _WRITE},
+        data={
+            "post": {
+                "customer_name": "Prospect SA",
+                "customer_domain": "prospect.example",
+                "customer_country": "FR",
+                "customer_email": "cto@prospect.example",
+            }
+        },
+    ),
+    "api:referrals-detail": TenantObject("/api/v1/referrals/{id}", make=_lead),
+    "api:referrals-statement": TenantCollection("/api/v1/referrals/statement", make=_lead),
+    "api:referrals-statement-csv": TenantCollection("/api/v1/referrals/statement.csv", make=_lead),
+    "api:referrals-record-sale": StaffOnly("/api/v1/referrals/{id}/record-sale", methods=("post",)),
+    "api:referrals-decline": StaffOnly("/api/v1/referrals/{id}/decline", methods=("post",)),
+    "api:referral-fees-list": TenantCollection("/api/v1/referral-fees", make=_fee),
+    "api:referral-fees-detail": TenantObject("/api/v1/referral-fees/{id}", make=_fee),
+    "api:referral-fees-invoice": TenantObject(
+        "/api/v1/referral-fees/{id}/invoice",
+        make=_fee,
+        methods=("post",),
+        roles={"post": _WRITE},
+        data={"post": {"invoice_number": "INV-1"}},
+    ),
+    "api:referral-fees-approve": StaffOnly("/api/v1/referral-fees/{id}/approve", methods=("post",)),
+    "api:referral-fees-mark-paid": StaffOnly(
+        "/api/v1/referral-fees/{id}/mark-paid", methods=("post",)
     ),
     "api:deals-approve": StaffOnly(_API + "/{id}/approve", methods=("post",)),
     "api:deals-reject": StaffOnly(_API + "/{id}/reject", methods=("post",)),

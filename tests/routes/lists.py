@@ -28,7 +28,7 @@ from partners.models import (
 )
 from portal.audit.services import audit_record
 from portal.models import OutboxTask
-from tests.deals.factories import make_deal, product_for
+from tests.deals.factories import make_deal, make_fee, make_lead, product_for
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -360,6 +360,29 @@ def _any_deal(tenant):
     return make_deal(organisation, status=status, product=product_for(organisation))
 
 
+def _lead(tenant):
+    status = ["submitted", "converted", "declined"][_n() % 3]
+    return make_lead(tenant.organisation, status=status)
+
+
+def _converted(tenant):
+    currency = ["EUR", "USD"][_n() % 2]
+    return make_lead(tenant.organisation, status="converted", currency=currency)
+
+
+def _fee(tenant):
+    status = ["purchase_recorded", "invoiced", "approved", "paid"][_n() % 4]
+    return make_fee(tenant.organisation, status=status)
+
+
+def _any_lead(tenant):
+    return make_lead(OrganisationFactory(), status=["submitted", "converted"][_n() % 2])
+
+
+def _any_fee(tenant):
+    return make_fee(OrganisationFactory())
+
+
 # --- the registry ----------------------------------------------------------------------
 
 LISTS: dict[str, ListRoute | NotAList] = {
@@ -376,6 +399,10 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "api:licences-list": ListRoute(_licence),
     "api:deals-list": ListRoute(_deal),
     "api:deals-export": ListRoute(_deal),
+    "api:referrals-list": ListRoute(_lead),
+    "api:referrals-statement": ListRoute(_converted),
+    "api:referrals-statement-csv": ListRoute(_converted),
+    "api:referral-fees-list": ListRoute(_fee),
     "api:me": NotAList("the caller, their organisation and role"),
     "api:applications": NotAList("POST only: the public application"),
     "api:agreement": NotAList("the caller's organisation's agreement"),
@@ -394,6 +421,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "licensing:licences": ListRoute(_licence),
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "deals:list": ListRoute(_deal),
+    "deals:referrals": ListRoute(_lead),
+    "deals:referrals_statement": ListRoute(_converted),
     "deals:new": NotAList("the registration form (the catalogue's products: one query)"),
     "home": NotAList("the landing page"),
     "healthz": NotAList("one SELECT 1"),
@@ -431,6 +460,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:licensing_licence_changelist": ListRoute(_licence, caller=STAFF),
     "admin:licensing_licenceevent_changelist": ListRoute(_licence, caller=STAFF),
     "admin:deals_deal_changelist": ListRoute(_any_deal, caller=STAFF, query="?status=all"),
+    "admin:deals_referrallead_changelist": ListRoute(_any_lead, caller=STAFF),
+    "admin:deals_referralfee_changelist": ListRoute(_any_fee, caller=STAFF),
     "admin:portal_user_changelist": ListRoute(lambda tenant: UserFactory(), caller=STAFF),
     "admin:portal_outboxtask_changelist": ListRoute(_outbox_task, caller=STAFF),
     "admin:portal_auditevent_changelist": ListRoute(_audit_event, caller=STAFF),
