@@ -408,6 +408,11 @@ def deal_mark_lost(*, deal: Deal, actor, role: str | None, reason: str = "") -> 
 
 
 def _close(deal: Deal, *, actor, status: str, kind: str, text: str) -> Deal:
+    if deal.events.filter(kind=DealEvent.Kind.ONLINE_PURCHASE).exists():
+        raise Conflict(
+            "The customer bought online: this registration earns you a referral fee instead.",
+            code="bought_online",
+        )
     before = _snapshot(deal)
     deal.status = status
     deal.closed_at = timezone.now()

@@ -164,8 +164,8 @@ def deal_detail(request, deal_id):
             "fee": fee,
             "fee_note": referral_fee_note(deal),
             "may_answer": deal.status == Deal.Status.MORE_INFO_REQUESTED,
-            "may_win": deal.status == Deal.Status.APPROVED,
-            "may_lose": deal.status in (*Deal.OPEN, Deal.Status.APPROVED),
+            "may_win": deal.status == Deal.Status.APPROVED and fee is None,
+            "may_lose": deal.status in (*Deal.OPEN, Deal.Status.APPROVED) and fee is None,
         },
         status=status,
     )

@@ -211,10 +211,14 @@ def test_a_registered_customer_buying_online_earns_the_partner_its_discount_as_a
     assert note in _inbox(alice)[-1].body
     history = alice.api().get(f"/api/v1/deals/{deal.pk}").json()["history"]
     assert history[-1]["kind"] == "online_purchase"
+    # (the customer bought: the registration is neither won nor lost by the partner)
+    won = alice.api().post(f"/api/v1/deals/{deal.pk}/won", {}, format="json")
+    assert (won.status_code, won.json()["code"]) == (409, "bought_online")
 
     # When alice submits her invoice on the registration's page
     page = alice.browser().get(f"/space/deals/{deal.pk}/").content.decode()
     assert note in page
+    assert "Mark won" not in page
     with django_capture_on_commit_callbacks(execute=True):
         sent = alice.browser().post(
             f"/space/deals/{deal.pk}/", {"action": "invoice", "invoice_number": "AD-2026-17"}
