@@ -343,6 +343,8 @@ def _licence(tenant):
                 bound_at=timezone.now(),
             )
     return licence
+
+
 def _deal(tenant):
     """Registrations of every status, each with its history, one of them in conflict
     with another partner's approved one (so the admin shows a holder)."""
