@@ -52,7 +52,11 @@ def test_a_reviewers_morning_from_the_queue_to_a_decision(demo, live_server, tmp
         assert _queue(page) == ("3", "1 late")
 
         # When they open the late applications, then the late one
-        page.locator("#review-queues a.portal-late").click()
+        # (the deal registrations' queue has late ones too: the applications' row)
+        applications = page.locator(
+            "#review-queues tr.portal-queue", has_text="Partner applications"
+        )
+        applications.locator("a.portal-late").click()
         page.wait_for_load_state()
         screenshot(page, "console-late-applications-1366", shots)
         rows = page.locator("#result_list tbody tr")
