@@ -1,10 +1,13 @@
 """Demo catalogue and licences (SPEC §5): the Vates VMS bundles and, for each demo
 partner, licences in the states a partner meets first: unbound, bound to a customer but
-not yet redeemed, active (redeemed by a fixed demo customer), and a trial in progress.
+not yet redeemed, active (redeemed by a fixed demo customer, its appliance activated on
+one machine), and a trial in progress.
 
 Idempotent: each demo licence carries a ``demo:<slot>`` source and is issued only when
 its partner has none with that source yet; the bound and active slots are issued, bound
 and redeemed in one transaction, through the same services as a partner and a customer.
+The licence key exists only at redemption (it is never stored), so the active licence's
+machine is activated with it right there, in the same transaction.
 """
 
 import datetime
@@ -13,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from licensing.models import Licence, Product, TrialExtensionRequest
+from licensing.services.activation import activation_activate
 from licensing.services.binding import licence_bind
 from licensing.services.catalogue import available_catalogues, catalogue_load
 from licensing.services.licences import licence_issue
@@ -43,6 +47,12 @@ CUSTOMERS = {
         "US",
         "Denver clinic servers",
     ),
+}
+# The machine (fingerprint, hostname) each demo customer's appliance activated the licence on.
+MACHINES = {
+    "Northwind Distribution": ("demo-hansa-logistik-xoa-01", "xoa-hamburg-01"),
+    "Bluepeak IT": ("demo-ateliers-rhone-xoa-01", "xoa-lyon-01"),
+    "Cloud Nine Hosting": ("demo-frontrange-dental-xoa-01", "xoa-denver-01"),
 }
 # Who waits for a link (bound, not redeemed): a second contact at the same customer.
 WAITING = {
@@ -206,7 +216,7 @@ def _seed_customer_licences(organisation) -> int:
                 email=email if redeemed else WAITING[organisation.name],
             )
             if redeemed:
-                licence_redeem(
+                redemption = licence_redeem(
                     link_id=link.pk,
                     organisation_name=customer,
                     country=country,
@@ -214,5 +224,7 @@ def _seed_customer_licences(organisation) -> int:
                     accept_terms=True,
                     terms_version=product.programme.resale_terms_version,
                 )
+                fingerprint, hostname = MACHINES[organisation.name]
+                activation_activate(key=redemption.key, fingerprint=fingerprint, hostname=hostname)
         issued += 1
     return issued

@@ -9,8 +9,24 @@ def _perms(*codenames: str) -> frozenset[str]:
     return frozenset(f"licensing.{codename}" for codename in codenames)
 
 
-#: Reading the catalogue, licences and their history: every channel-team role.
-_READ = _perms("view_product", "view_plan", "view_licence", "view_licenceevent")
+#: Reading the catalogue, licences and their history, a trial's details, the reminders
+#: sent before licences end, the customers' links and seats, the machines licences run on
+#: and the signing keys (their public halves; the private key is shown nowhere): every
+#: channel-team role. Releasing a machine is managing licences (the programme manager);
+#: rotating the signing key (``add_signingkey``) is a platform operation no group holds:
+#: a superuser, or the ``rotate_licence_key`` command.
+_READ = _perms(
+    "view_product",
+    "view_plan",
+    "view_licence",
+    "view_licenceevent",
+    "view_trial",
+    "view_licencereminder",
+    "view_customerlink",
+    "view_seat",
+    "view_activation",
+    "view_signingkey",
+)
 
 #: Trial extensions beyond the programme's maximum and partner evaluation licences are
 #: the reviewer's queues, as applications are.

@@ -110,7 +110,9 @@ def review_queue_rows(user) -> list[QueueRow]:
 #: Technical models, shown under "System": whole apps by label, single models by
 #: "app_label.model_name".
 SYSTEM_APPS = frozenset({"auth", "account", "mfa", "django_celery_beat"})
-SYSTEM_MODELS = frozenset({"portal.outboxtask", "portal.auditevent"})
+SYSTEM_MODELS = frozenset(
+    {"portal.outboxtask", "portal.auditevent", "licensing.signingkey"}  # the vendor's keys
+)
 
 #: Models of one app shown as a section of their own on the home page: the programme's
 #: rules are edited by the programme manager, apart from the partners themselves.
@@ -125,7 +127,7 @@ SECTIONS = {
 #: The core app's work (the vendor's identity, the user accounts) and its technical models,
 #: each under a name that says what they are.
 WORK_APP_NAMES = {"portal": "Vendor and accounts"}
-SYSTEM_APP_NAMES = {"portal": "Audit log and outbox"}
+SYSTEM_APP_NAMES = {"portal": "Audit log and outbox", "licensing": "Licence signing"}
 
 
 def _is_system(app_label: str, model: dict) -> bool:

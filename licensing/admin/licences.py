@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from licensing.models import Licence, LicenceEvent, Plan, Product
+from licensing.admin.filters import PartnerFilter, short_date
+from licensing.models import Licence, LicenceEvent, LicenceReminder, Plan, Product, Trial
 from licensing.selectors.catalogue import entitlement_lines
 from licensing.services.licences import licence_issue
 from partners.models import Organisation
@@ -50,6 +51,31 @@ class LicenceEventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+
+class TrialInline(admin.StackedInline):
+    """What a trial has beyond its licence: the prospect's address and the project (its
+    licence's customer name is the prospect's name). Shown on trial licences only."""
+
+    model = Trial
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fields = ["prospect_email", "project", "requested_by", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = "trial"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by")
 
 
 class LicenceIssueForm(forms.Form):
@@ -128,7 +154,7 @@ class LicenceAdmin(AuditTrailMixin, admin.ModelAdmin):
     ]
     list_select_related = ["organisation", "distributor"]
     date_hierarchy = "created_at"
-    inlines = [LicenceEventInline]
+    inlines = [TrialInline, LicenceEventInline]
     fieldsets = [
         (None, {"fields": ["product_name", "product_code", "kind", "status", "quantity", "unit"]}),
         ("Term", {"fields": [("starts_on", "ends_on"), "billing_period", "plan"]}),
@@ -192,6 +218,11 @@ class LicenceAdmin(AuditTrailMixin, admin.ModelAdmin):
         return format_html_join(
             "", "<div>{}</div>", ((line,) for line in entitlement_lines(obj.entitlements))
         )
+
+    def get_inlines(self, request, obj):
+        if obj is None or obj.kind != Licence.Kind.TRIAL:
+            return [LicenceEventInline]
+        return super().get_inlines(request, obj)
 
     # --- read-only: changes go through the services -------------------------------------
 
@@ -290,6 +321,46 @@ class LicenceEventAdmin(admin.ModelAdmin):
         return format_html(
             '<span title="{}">{}</span>', obj.summary, Truncator(obj.summary).chars(60)
         )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LicenceReminder)
+class LicenceReminderAdmin(admin.ModelAdmin):
+    """The reminders the expiry job sent partners before a licence's end (one per licence,
+    days before and end). Read-only: written only by the job."""
+
+    list_display = ["sent", "licence_label", "organisation", "days_before", "ends_on"]
+    list_filter = [
+        "days_before",
+        ("organisation", PartnerFilter),
+        ("sent_at", admin.DateFieldListFilter),
+    ]
+    search_fields = [
+        "organisation__name",
+        "licence__customer_name",
+        "licence__customer_email",
+        "licence__product_name",
+    ]
+    list_select_related = ["licence", "organisation"]
+    date_hierarchy = "sent_at"
+    fields = ["sent_at", "licence", "organisation", "days_before", "ends_on"]
+    readonly_fields = fields
+
+    @admin.display(description="licence", ordering="licence__product_name")
+    def licence_label(self, obj):
+        return f"{obj.licence.product_name} x {obj.licence.quantity}"
+
+    @admin.display(description="sent", ordering="sent_at")
+    def sent(self, obj):
+        return short_date(obj.sent_at)
 
     def has_add_permission(self, request):
         return False

@@ -1,16 +1,18 @@
 """Pages: the organisation's licences (reseller space): the list with its filters, and one
-licence with its entitlements and history. A distributor also reads, without any action,
-the licences it supplied to its resellers."""
+licence with its entitlements, machines and history. The roles that manage licences
+release a machine from its page (one that died before it could deactivate itself). A
+distributor also reads, without any action, the licences it supplied to its resellers."""
 
 from dataclasses import replace
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from licensing.filters import LicenceFilterSet
-from licensing.models import Licence
+from licensing.models import Activation, Licence
 from licensing.selectors.activation import licence_activations
 from licensing.selectors.licences import (
     ENDING_SOON_DAYS,
@@ -21,9 +23,12 @@ from licensing.selectors.licences import (
     licence_view,
     licences_for,
 )
+from licensing.services.activation import activation_release
 from partners import roles
+from portal.errors import DomainError
 from portal.pagination import page_of
 from portal.tenancy.access import member_required
+from portal.tenancy.models import get_for_tenant_or_404
 
 #: The statuses a partner may still bind (or rebind) to a customer.
 BINDABLE = frozenset({Licence.Status.UNBOUND, Licence.Status.BOUND})
@@ -134,11 +139,40 @@ def licence_detail(request, licence_id):
             "machines_in_use": sum(1 for activation in activations if activation.is_active),
             "can_bind": can_bind,
             "bind_url": bind_url(licence) if can_bind else None,
+            # The owner's roles that manage licences free a machine; a distributor never.
+            "can_release": not view.supplied and request.caller.role in roles.MANAGE_LICENCES,
         },
     )
+
+
+@member_required(roles=roles.MANAGE_LICENCES)
+@require_POST
+def machine_release(request, activation_id):
+    """Free one machine of one of the organisation's own licences (a distributor's
+    resellers' machines are not found), then back to the licence's page."""
+    organisation = request.caller.organisation
+    activation = get_for_tenant_or_404(
+        Activation.objects.owned_by(organisation), organisation, pk=activation_id
+    )
+    label = activation.hostname or "The machine"
+    try:
+        activation_release(actor=request.user, activation=activation)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"{label} released: its place on this licence is free for another machine.",
+        )
+    return redirect("licensing:licence_detail", licence_id=activation.licence_id)
 
 
 urlpatterns = [
     path("licences/", licences, name="licences"),
     path("licences/<uuid:licence_id>/", licence_detail, name="licence_detail"),
+    path(
+        "licences/machines/<uuid:activation_id>/release/",
+        machine_release,
+        name="licence_machine_release",
+    ),
 ]

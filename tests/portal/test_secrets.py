@@ -19,6 +19,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from licensing.models import SigningKey
+from licensing.selectors.links import link_token
+from licensing.services.activation import activation_activate
 from partners.models import Invitation, PartnerApplication
 from partners.selectors.team import token_hash
 from partners.services.team import invitation_create, invitation_revoke, invitation_send
@@ -26,6 +29,8 @@ from portal.models import OutboxTask
 from portal.tasks import purge_outbox
 from tests.celery_support import wait_for
 from tests.factories import UserFactory
+from tests.licensing.factories_activation import activate_licence
+from tests.licensing.factories_links import bound_licence
 from tests.tenancy_support import observer
 
 INVITATION_LINK = re.compile(r"/invitations/([A-Za-z0-9_-]+)/")
@@ -204,12 +209,21 @@ def test_no_admin_page_shows_a_token_or_secret(tenants, django_capture_on_commit
     )
     with observer():
         nonce = PartnerApplication.objects.get(pk=application_id).reply_nonce
+    # And a customer's redemption link, a redeemed licence's key and the machine it runs on
+    _, link = bound_licence(tenants.bob.organisation, email="buyer@customer.example")
+    _, licence_key = activate_licence(organisation=tenants.bob.organisation)
+    activation_activate(key=licence_key, fingerprint="machine-0001", hostname="vm-01")
+    with observer():
+        private_key = SigningKey.objects.get(is_current=True).private_key_encrypted
     secrets_ = {
         "invitation token": invitation_token,
         "invitation token hash": token_hash(invitation_token),
         "reply link": reply,
         "reply nonce": nonce,
         "TOTP secret": totp_secret,
+        "redemption link": link_token(link),
+        "licence key": licence_key,
+        "signing key": private_key.splitlines()[1],
     }
 
     # When staff open every admin list, and every object's change and history page

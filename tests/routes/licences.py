@@ -3,9 +3,11 @@ route). The catalogue is programme data: each tenant is put in a programme of it
 product names it, so a caller sees its own programme's catalogue and never another's."""
 
 from licensing.models import Licence
+from partners import roles
 from partners.models import PartnerType
 from tests.factories import ProgrammeFactory
 from tests.licensing.factories import PlanFactory, ProductFactory, issue_licence
+from tests.licensing.factories_activation import live_activation
 from tests.routes.cases import OwnData, TenantCollection, TenantObject
 from tests.routes.harness import first_name
 from tests.tenancy_support import observer
@@ -35,4 +37,11 @@ ROUTES: dict[str, object] = {
     "api:licences-detail": TenantObject("/api/v1/licences/{id}", make=_licence),
     "licensing:licences": TenantCollection("/space/licences/", make=_licence),
     "licensing:licence_detail": TenantObject("/space/licences/{id}/", make=_licence),
+    # A machine of one of the tenant's licences, released from the licence's page.
+    "licensing:licence_machine_release": TenantObject(
+        "/space/licences/machines/{id}/release/",
+        methods=("post",),
+        roles={"post": roles.MANAGE_LICENCES},
+        make=lambda tenant: live_activation(tenant.organisation),
+    ),
 }

@@ -18,7 +18,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from licensing.models import Licence
+from licensing.models import CustomerLink, Licence, LicenceReminder
+from licensing.services.activation import activation_release
+from licensing.services.seats import seat_add
+from licensing.services.signing import signing_key_rotate
 from partners.models import (
     DiscountRule,
     EmbargoedTerritory,
@@ -38,6 +41,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.licensing.factories import PlanFactory, ProductFactory, issue_licence
+from tests.licensing.factories_activation import live_activation
+from tests.licensing.factories_links import binder_of, bound_licence, redeem
 from tests.licensing.factories_trials import evaluation_request, extension_request, issue_trial
 from tests.partners.factories_contact import ContactRequestFactory
 from tests.partners.factories_directory import PartnerProfileFactory, listed_partner
@@ -385,6 +390,66 @@ def _any_fee(tenant):
     return make_fee(OrganisationFactory())
 
 
+def _signing_key(tenant):
+    """A rotation: one more key (the previous one retired, still listed)."""
+    with observer():
+        return signing_key_rotate(actor=None)
+
+
+def _any_activation(tenant):
+    """A machine of another partner's licence each time; every other one released by
+    the partner."""
+    n = _n()
+    activation = live_activation(OrganisationFactory(), fingerprint=f"machine-{n:04d}")
+    if n % 2:
+        with observer():
+            activation_release(
+                actor=binder_of(activation.licence.organisation), activation=activation
+            )
+    return activation
+
+
+def _any_customer_link(tenant):
+    """A redemption link of another partner's licence: waiting, or used (the redemption
+    then also sends the seat-management link of a per-user licence: not here)."""
+    n = _n()
+    _, link = bound_licence(OrganisationFactory(), email=f"it{n}@customer.example")
+    if n % 2:
+        redeem(link)
+    return link
+
+
+def _any_seat(tenant):
+    """A seat of another partner's per-user licence, named by its customer."""
+    n = _n()
+    organisation = OrganisationFactory()
+    product = ProductFactory(
+        programme=organisation.partner_type.programme,
+        code=f"team-{n}",
+        name=f"Team {n}",
+        unit="per_user",
+        quantity_noun="users",
+        min_quantity=1,
+        max_quantity=None,
+    )
+    licence, link = bound_licence(organisation, product=product, quantity=3)
+    redeem(link)
+    with observer():
+        seats = CustomerLink.objects.get(licence=licence, purpose=CustomerLink.Purpose.MANAGE_SEATS)
+    return seat_add(link_id=seats.pk, name=f"User {n}", email=f"user{n}@customer.example")
+
+
+def _any_licence_reminder(tenant):
+    licence = issue_licence(OrganisationFactory())
+    with observer():
+        return LicenceReminder.objects.create(
+            organisation=licence.organisation,
+            licence=licence,
+            days_before=[30, 7][_n() % 2],
+            ends_on=licence.ends_on,
+        )
+
+
 # --- the registry ----------------------------------------------------------------------
 
 LISTS: dict[str, ListRoute | NotAList] = {
@@ -482,4 +547,10 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:licensing_evaluationlicencerequest_changelist": ListRoute(
         _any_evaluation_request, caller=STAFF, query="?status=all"
     ),
+    # Licensing: activation, the customers' links and seats, expiry reminders
+    "admin:licensing_signingkey_changelist": ListRoute(_signing_key, caller=STAFF),
+    "admin:licensing_activation_changelist": ListRoute(_any_activation, caller=STAFF),
+    "admin:licensing_customerlink_changelist": ListRoute(_any_customer_link, caller=STAFF),
+    "admin:licensing_seat_changelist": ListRoute(_any_seat, caller=STAFF),
+    "admin:licensing_licencereminder_changelist": ListRoute(_any_licence_reminder, caller=STAFF),
 }
