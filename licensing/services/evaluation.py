@@ -24,10 +24,12 @@ from licensing.selectors.evaluation import (
     evaluation_status,
 )
 from licensing.services.licences import licence_audited_values, licence_event_record, licence_issue
-from licensing.services.trials import (
+from licensing.services.requests import (
     clean_text,
-    notify_partner,
-    partner_recipients,
+    request_decide,
+    request_lock_pending,
+    request_notify,
+    requester,
     require_licence_manager,
     space_url,
 )
@@ -85,7 +87,7 @@ def evaluation_request(
                 organisation=organisation,
                 users=users,
                 purpose=purpose,
-                requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+                requested_by=requester(actor),
             )
     except IntegrityError as exc:  # a concurrent request won
         raise Conflict(_PENDING, code="evaluation_request_pending") from exc
@@ -102,38 +104,21 @@ def evaluation_request(
 
 
 def _lock_pending(request: EvaluationLicenceRequest) -> EvaluationLicenceRequest:
-    request = (
-        EvaluationLicenceRequest.objects.select_for_update(of=("self",))
-        .select_related("organisation", "organisation__partner_type", "requested_by")
-        .get(pk=request.pk)
+    return request_lock_pending(
+        request, related=("organisation", "organisation__partner_type", "requested_by")
     )
-    if not request.is_pending:
-        raise Conflict(
-            f"This request was already decided ({request.get_status_display().lower()}).",
-            code="already_decided",
-        )
-    return request
 
 
-def _decide(request, *, actor, status: str, reason: str) -> None:
-    before = {"status": request.status}
-    request.status = status
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_reason = reason
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "licence"])
-    audit_record(
+def _decide(request: EvaluationLicenceRequest, *, actor, status: str, reason: str) -> None:
+    request_decide(
+        request,
         actor=actor,
-        action=f"evaluation_licence.{status}",
-        obj=request,
-        organisation=request.organisation_id,
-        before=before,
-        after={
-            "status": status,
-            "decision_reason": reason,
-            "licence": str(request.licence_id) if request.licence_id else None,
-        },
+        status=status,
+        reason=reason,
+        action="evaluation_licence",
         summary=f"Evaluation licence for {request.users} users {status}",
+        after={"licence": str(request.licence_id) if request.licence_id else None},
+        update_fields=("licence",),
     )
 
 
@@ -178,10 +163,8 @@ def evaluation_approve(
         )
     request.licence = licence
     _decide(request, actor=actor, status=RequestStatus.APPROVED, reason=reason)
-    notify_partner(
-        recipients=partner_recipients(
-            organisation_id=organisation.pk, requested_by=request.requested_by
-        ),
+    request_notify(
+        request,
         template="licensing/emails/evaluation_licence_approved",
         context={
             "organisation": organisation.name,
@@ -205,10 +188,8 @@ def evaluation_reject(
     reason = clean_text(reason, field="reason", label="Reason", limit=2000, required=True)
     request = _lock_pending(request)
     _decide(request, actor=actor, status=RequestStatus.REJECTED, reason=reason)
-    notify_partner(
-        recipients=partner_recipients(
-            organisation_id=request.organisation_id, requested_by=request.requested_by
-        ),
+    request_notify(
+        request,
         template="licensing/emails/evaluation_licence_rejected",
         context={
             "organisation": request.organisation.name,

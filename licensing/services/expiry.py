@@ -27,7 +27,7 @@ from django.utils import timezone
 from licensing.models import Licence, LicenceEvent, LicenceReminder
 from licensing.selectors.trials import OPEN_STATUSES
 from licensing.services.licences import licence_audited_values, licence_event_record
-from licensing.services.trials import space_url
+from licensing.services.requests import space_url
 from partners import roles
 from partners.models import Membership, Programme
 from portal.formats import format_date

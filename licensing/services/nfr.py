@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from licensing.models import Licence
 from licensing.selectors.nfr import nfr_eligibility, running_nfr
 from licensing.services.licences import licence_issue
-from licensing.services.trials import offered_product, require_licence_manager
+from licensing.services.requests import require_licence_manager
+from licensing.services.trials import offered_product
 from portal.errors import Conflict, DomainError
 from portal.formats import format_date
 

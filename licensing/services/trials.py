@@ -18,7 +18,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from licensing.models import Licence, LicenceEvent, RequestStatus, Trial, TrialExtensionRequest
@@ -31,81 +30,29 @@ from licensing.selectors.trials import (
     trial_total_days,
 )
 from licensing.services.licences import licence_audited_values, licence_event_record, licence_issue
-from partners import roles
-from partners.models import Membership
+from licensing.services.requests import (
+    clean_text,
+    request_decide,
+    request_lock_pending,
+    request_notify,
+    requester,
+    require_licence_manager,
+    space_url,
+)
 from portal.audit.services import audit_record
-from portal.errors import Conflict, DomainError, Forbidden
+from portal.errors import Conflict, DomainError
 from portal.formats import format_date
 from portal.permissions import require_staff_permission
-from portal.tasks import send_templated_email
 
 REVIEW_PERMISSION = "licensing.review_trial_extension"
 _NOT_A_REVIEWER = "Deciding on trial extensions needs the permission to review them."
 
 
-# --- shared by the partner's licence requests (trials, NFR, evaluation) -------------------
-
-
-def require_licence_manager(role: str | None) -> None:
-    if role not in roles.MANAGE_LICENCES:
-        raise Forbidden(
-            "Your role cannot request or change licences; ask an administrator.",
-            code="permission_denied",
-        )
-
-
-def clean_text(value, *, field: str, label: str, limit: int, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise DomainError(f"{label} must be text.", field=field)
-    value = value.strip()
-    if required and not value:
-        raise DomainError(f"{label}: this field is required.", field=field, code="required")
-    if len(value) > limit:
-        raise DomainError(
-            f"{label} is {len(value)} characters long; the limit is {limit}.",
-            field=field,
-            code="too_long",
-        )
-    return value
-
-
-def partner_recipients(*, organisation_id, requested_by=None) -> list[str]:
-    """Who hears of a decision on a partner's request: the person who asked, or (gone, or
-    asked by the platform) the organisation's administrators."""
-    if requested_by is not None and requested_by.is_active:
-        member = Membership.objects.filter(
-            organisation_id=organisation_id, user=requested_by
-        ).exists()
-        if member:
-            return [requested_by.email]
-    return list(
-        Membership.objects.filter(
-            organisation_id=organisation_id, role=roles.ADMIN, user__is_active=True
-        )
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
-
-
-def notify_partner(*, recipients: list[str], template: str, context: dict) -> None:
-    """One message each, after commit (no secret in ``context``: it waits in the outbox)."""
-    for email in recipients:
-        send_templated_email.delay_on_commit(to=[email], template=template, context=context)
-
-
-def space_url(url_name: str) -> str:
-    from django.conf import settings
-
-    return settings.PORTAL_BASE_URL + reverse(url_name)
+# --- the partner's side -------------------------------------------------------------------
 
 
 def lock_licence(licence: Licence) -> Licence:
     return Licence.objects.select_for_update().get(pk=licence.pk)
-
-
-# --- the partner's side -------------------------------------------------------------------
 
 
 def offered_product(*, organisation, code):
@@ -174,7 +121,7 @@ def trial_request(
         licence=licence,
         prospect_email=prospect_email,
         project=project,
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        requested_by=requester(actor),
     )
     return licence
 
@@ -290,7 +237,7 @@ def trial_extension_request(
                 licence=licence,
                 ends_on=ends_on,
                 project_details=project_details,
-                requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+                requested_by=requester(actor),
             )
     except IntegrityError as exc:  # a concurrent request for the same trial won
         raise Conflict(
@@ -314,17 +261,7 @@ def trial_extension_request(
 
 
 def _lock_pending(request: TrialExtensionRequest) -> TrialExtensionRequest:
-    request = (
-        TrialExtensionRequest.objects.select_for_update(of=("self",))
-        .select_related("licence", "organisation", "requested_by")
-        .get(pk=request.pk)
-    )
-    if not request.is_pending:
-        raise Conflict(
-            f"This request was already decided ({request.get_status_display().lower()}).",
-            code="already_decided",
-        )
-    return request
+    return request_lock_pending(request, related=("licence", "organisation", "requested_by"))
 
 
 def _decision_context(request: TrialExtensionRequest) -> dict:
@@ -342,19 +279,12 @@ def _decision_context(request: TrialExtensionRequest) -> dict:
 
 
 def _decide(request: TrialExtensionRequest, *, actor, status: str, reason: str) -> None:
-    before = {"status": request.status}
-    request.status = status
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_reason = reason
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit_record(
+    request_decide(
+        request,
         actor=actor,
-        action=f"trial_extension.{status}",
-        obj=request,
-        organisation=request.organisation_id,
-        before=before,
-        after={"status": status, "decision_reason": reason},
+        status=status,
+        reason=reason,
+        action="trial_extension",
         summary=f"Extension of the trial for {request.licence.customer_name} to "
         f"{format_date(request.ends_on)} {status}",
     )
@@ -400,10 +330,8 @@ def trial_extension_approve(
     )
     request.licence = licence
     _decide(request, actor=actor, status=RequestStatus.APPROVED, reason=reason)
-    notify_partner(
-        recipients=partner_recipients(
-            organisation_id=request.organisation_id, requested_by=request.requested_by
-        ),
+    request_notify(
+        request,
         template="licensing/emails/trial_extension_approved",
         context={**_decision_context(request), "note": reason},
     )
@@ -424,10 +352,8 @@ def trial_extension_reject(
     reason = clean_text(reason, field="reason", label="Reason", limit=2000, required=True)
     request = _lock_pending(request)
     _decide(request, actor=actor, status=RequestStatus.REJECTED, reason=reason)
-    notify_partner(
-        recipients=partner_recipients(
-            organisation_id=request.organisation_id, requested_by=request.requested_by
-        ),
+    request_notify(
+        request,
         template="licensing/emails/trial_extension_rejected",
         context={**_decision_context(request), "reason": reason},
     )
