@@ -3,7 +3,6 @@
 (``/space/evaluation/``). Each change calls one service, as the API does."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
@@ -17,16 +16,13 @@ from licensing.selectors.evaluation import (
 from licensing.selectors.nfr import nfr_eligibility, nfr_licences_for, nfr_products
 from licensing.services.evaluation import evaluation_request
 from licensing.services.nfr import nfr_request
+from licensing.views.submit import REFUSED, require_manager, submit_form
 from partners import roles
-from portal.errors import DomainError
 from portal.formats import format_date
 from portal.pagination import page_of
 from portal.tenancy.access import member_required
 
-
-def _require_manager(caller) -> None:
-    if caller.role not in roles.MANAGE_LICENCES:
-        raise PermissionDenied("Your role cannot request licences.")
+_NOT_A_MANAGER = "Your role cannot request licences."
 
 
 @member_required
@@ -40,25 +36,16 @@ def nfr(request):
     form = NfrRequestForm(products=offered)
     status = 200
     if request.method == "POST":
-        _require_manager(caller)
+        require_manager(caller, _NOT_A_MANAGER)
         form = NfrRequestForm(request.POST, products=[row["product"] for row in products])
-        if form.is_valid():
-            try:
-                licence = nfr_request(
-                    actor=caller.user,
-                    organisation=organisation,
-                    role=caller.role,
-                    **form.cleaned_data,
-                )
-            except DomainError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(
-                    request,
-                    f"NFR licence issued: {licence.product_name} x {licence.quantity} until "
-                    f"{format_date(licence.ends_on)}.",
-                )
-                return redirect("licensing:nfr")
+        licence = submit_form(form, nfr_request, caller=caller)
+        if licence is not REFUSED:
+            messages.success(
+                request,
+                f"NFR licence issued: {licence.product_name} x {licence.quantity} until "
+                f"{format_date(licence.ends_on)}.",
+            )
+            return redirect("licensing:nfr")
         status = 400
     page = page_of(request, nfr_licences_for(organisation=organisation))
     return render(
@@ -86,24 +73,14 @@ def evaluation(request):
     form = EvaluationRequestForm(max_users=current.max_users)
     status = 200
     if request.method == "POST":
-        _require_manager(caller)
+        require_manager(caller, _NOT_A_MANAGER)
         form = EvaluationRequestForm(request.POST, max_users=current.max_users)
-        if form.is_valid():
-            try:
-                evaluation_request(
-                    actor=caller.user,
-                    organisation=organisation,
-                    role=caller.role,
-                    **form.cleaned_data,
-                )
-            except DomainError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(
-                    request,
-                    "Request sent to the channel team; the licence comes by email once approved.",
-                )
-                return redirect("licensing:evaluation")
+        if submit_form(form, evaluation_request, caller=caller) is not REFUSED:
+            messages.success(
+                request,
+                "Request sent to the channel team; the licence comes by email once approved.",
+            )
+            return redirect("licensing:evaluation")
         status = 400
     page = page_of(request, evaluation_requests_for(organisation=organisation))
     return render(

@@ -7,7 +7,6 @@ licensing/services/trials.py, as the API does.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
@@ -15,17 +14,14 @@ from django.views.decorators.http import require_http_methods
 from licensing.forms.trials import TrialExtendForm, TrialExtensionRequestForm, TrialRequestForm
 from licensing.selectors.trials import trial_products, trial_queryset, trial_row, trials_for
 from licensing.services.trials import trial_extend, trial_extension_request, trial_request
+from licensing.views.submit import REFUSED, require_manager, submit_form
 from partners import roles
-from portal.errors import DomainError
 from portal.formats import format_date
 from portal.pagination import page_of
 from portal.tenancy.access import member_required
 from portal.tenancy.models import get_for_tenant_or_404
 
-
-def _require_manager(caller) -> None:
-    if caller.role not in roles.MANAGE_LICENCES:
-        raise PermissionDenied("Your role cannot request or change trials.")
+_NOT_A_MANAGER = "Your role cannot request or change trials."
 
 
 @member_required
@@ -38,25 +34,16 @@ def trials(request):
     form = TrialRequestForm(products=products)
     status = 200
     if request.method == "POST":
-        _require_manager(caller)
+        require_manager(caller, _NOT_A_MANAGER)
         form = TrialRequestForm(request.POST, products=products)
-        if form.is_valid():
-            try:
-                licence = trial_request(
-                    actor=caller.user,
-                    organisation=organisation,
-                    role=caller.role,
-                    **form.cleaned_data,
-                )
-            except DomainError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(
-                    request,
-                    f"Trial for {licence.customer_name} issued: {licence.product_name} "
-                    f"x {licence.quantity} until {format_date(licence.ends_on)}.",
-                )
-                return redirect("licensing:trials")
+        licence = submit_form(form, trial_request, caller=caller)
+        if licence is not REFUSED:
+            messages.success(
+                request,
+                f"Trial for {licence.customer_name} issued: {licence.product_name} "
+                f"x {licence.quantity} until {format_date(licence.ends_on)}.",
+            )
+            return redirect("licensing:trials")
         status = 400
     page = page_of(request, trials_for(organisation=organisation))
     return render(
@@ -80,7 +67,8 @@ def trial_detail(request, pk):
     organisation = caller.organisation
     programme = organisation.partner_type.programme
     if request.method == "POST":
-        _require_manager(caller)  # before the look-up: a role refused is refused for any id
+        # Before the look-up: a role refused is refused for any id.
+        require_manager(caller, _NOT_A_MANAGER)
     licence = get_for_tenant_or_404(trial_queryset().owned_by(organisation), organisation, pk=pk)
     extend_form = TrialExtendForm()
     extension_form = TrialExtensionRequestForm()
@@ -96,26 +84,15 @@ def trial_detail(request, pk):
         else:
             messages.error(request, "Unknown action.")
             return redirect("licensing:trial_detail", pk=licence.pk)
-        if form.is_valid():
-            try:
-                service(
-                    actor=caller.user,
-                    organisation=organisation,
-                    role=caller.role,
-                    licence=licence,
-                    **form.cleaned_data,
-                )
-            except DomainError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(
-                    request,
-                    "Trial extended."
-                    if action == "extend"
-                    else "Extension request sent to the channel team; you will get their "
-                    "answer by email.",
-                )
-                return redirect("licensing:trial_detail", pk=licence.pk)
+        if submit_form(form, service, caller=caller, licence=licence) is not REFUSED:
+            messages.success(
+                request,
+                "Trial extended."
+                if action == "extend"
+                else "Extension request sent to the channel team; you will get their "
+                "answer by email.",
+            )
+            return redirect("licensing:trial_detail", pk=licence.pk)
         status = 400
     row = trial_row(licence=licence, programme=programme)
     if not extend_form.is_bound and row.may_extend:
