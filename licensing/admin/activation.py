@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from licensing.admin.filters import PartnerFilter, short_date
+from licensing.admin.filters import LicenceColumns, PartnerFilter, ReadOnlyAdminMixin, short_date
 from licensing.models import Activation, SigningKey
 from licensing.services.activation import activation_release
 from licensing.services.signing import signing_key_rotate
@@ -45,9 +45,10 @@ class CurrentFilter(admin.BooleanFieldListFilter):
 
 
 @admin.register(SigningKey)
-class SigningKeyAdmin(AuditTrailMixin, admin.ModelAdmin):
-    """The keys that sign licence files, the current one first. Read-only; rotated with
-    the button (the ``rotate_licence_key`` command does the same)."""
+class SigningKeyAdmin(AuditTrailMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The keys that sign licence files, the current one first. Read-only: a key is made
+    by rotating, never typed in (the button; the ``rotate_licence_key`` command does the
+    same), and none is deleted (files it signed name it: every key stays published)."""
 
     list_display = ["key_id", "algorithm", "created_at", "current", "retired_at"]
     list_filter = [("is_current", CurrentFilter)]
@@ -70,15 +71,6 @@ class SigningKeyAdmin(AuditTrailMixin, admin.ModelAdmin):
     @admin.display(description="public key (PEM)")
     def pem(self, obj):
         return format_html("<pre class='portal-pem'>{}</pre>", public_key_pem(obj.public_key))
-
-    def has_add_permission(self, request):
-        return False  # a key is made by rotating, never typed in
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # files it signed name it: every key stays published
 
     def has_rotate_permission(self, request) -> bool:
         return has_staff_permission(request, ROTATE_PERMISSION)
@@ -152,10 +144,11 @@ class MachineStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Activation)
-class ActivationAdmin(admin.ModelAdmin):
+class ActivationAdmin(LicenceColumns, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every machine a licence is (or was) activated on. Read-only: the appliance
     activates and deactivates with its key; the channel team releases a machine with the
-    action, as the partner does on its licence's page."""
+    action, as the partner does on its licence's page. A released machine keeps its row:
+    the licence's history names it."""
 
     actions = ["release"]
     list_display = [
@@ -210,23 +203,6 @@ class ActivationAdmin(admin.ModelAdmin):
             obj.fingerprint[:20] + ("…" if len(obj.fingerprint) > 20 else ""),
         )
 
-    @admin.display(description="licence", ordering="licence__product_name")
-    def licence_label(self, obj):
-        return f"{obj.licence.product_name} x {obj.licence.quantity}"
-
-    @admin.display(description="licence")
-    def licence_link(self, obj):
-        url = reverse("admin:licensing_licence_change", args=[obj.licence_id])
-        return format_html('<a href="{}">{}</a>', url, self.licence_label(obj))
-
-    @admin.display(description="partner", ordering="licence__organisation__name")
-    def partner(self, obj):
-        return obj.licence.organisation
-
-    @admin.display(description="customer", ordering="licence__customer_name")
-    def customer(self, obj):
-        return obj.licence.customer_name or obj.licence.customer_email or "-"
-
     @admin.display(description="activated", ordering="activated_at")
     def activated(self, obj):
         return short_date(obj.activated_at)
@@ -243,15 +219,6 @@ class ActivationAdmin(admin.ModelAdmin):
             "Released" if obj.deactivated_by == Activation.DeactivatedBy.PARTNER else "Deactivated"
         )
         return format_html("{}<div>{}</div>", label, short_date(obj.deactivated_at))
-
-    def has_add_permission(self, request):
-        return False  # the appliance activates, with the licence key
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # a released machine keeps its row: the licence's history names it
 
     def has_release_permission(self, request) -> bool:
         return has_staff_permission(request, RELEASE_PERMISSION)

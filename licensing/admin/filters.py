@@ -1,6 +1,7 @@
-"""List filters and columns shared by the licensing admin."""
+"""List filters, columns and the read-only mixin shared by the licensing admin."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 
 from portal.admin_filters import DropdownFilterMixin
@@ -25,3 +26,39 @@ def short_date(value):
         format_datetime(value),
         format_date(value),
     )
+
+
+class ReadOnlyAdminMixin:
+    """Rows shown, never added, changed or deleted here (a ModelAdmin or an inline): what
+    changes them is a service, called by an action or a button of the admin that says so."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LicenceColumns:
+    """The licence a row belongs to, its partner and its customer, as list columns and a
+    page link (for the admins of a model with a ``licence``)."""
+
+    @admin.display(description="licence", ordering="licence__product_name")
+    def licence_label(self, obj):
+        return f"{obj.licence.product_name} x {obj.licence.quantity}"
+
+    @admin.display(description="licence")
+    def licence_link(self, obj):
+        url = reverse("admin:licensing_licence_change", args=[obj.licence_id])
+        return format_html('<a href="{}">{}</a>', url, self.licence_label(obj))
+
+    @admin.display(description="partner", ordering="licence__organisation__name")
+    def partner(self, obj):
+        return obj.licence.organisation
+
+    @admin.display(description="customer", ordering="licence__customer_name")
+    def customer(self, obj):
+        return obj.licence.customer_name or obj.licence.customer_email or "-"

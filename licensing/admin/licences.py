@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from licensing.admin.filters import PartnerFilter, short_date
+from licensing.admin.filters import LicenceColumns, PartnerFilter, ReadOnlyAdminMixin, short_date
 from licensing.models import Licence, LicenceEvent, LicenceReminder, Plan, Product, Trial
 from licensing.selectors.catalogue import entitlement_lines
 from licensing.services.licences import licence_issue
@@ -31,7 +31,7 @@ from portal.service_admin import has_staff_permission
 MANAGE_LICENCES = "licensing.manage_licences"
 
 
-class LicenceEventInline(admin.TabularInline):
+class LicenceEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = LicenceEvent
     extra = 0
     can_delete = False
@@ -40,20 +40,11 @@ class LicenceEventInline(admin.TabularInline):
     ordering = ["at", "id"]
     verbose_name_plural = "history"
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
 
-class TrialInline(admin.StackedInline):
+class TrialInline(ReadOnlyAdminMixin, admin.StackedInline):
     """What a trial has beyond its licence: the prospect's address and the project (its
     licence's customer name is the prospect's name). Shown on trial licences only."""
 
@@ -64,15 +55,6 @@ class TrialInline(admin.StackedInline):
     fields = ["prospect_email", "project", "requested_by", "created_at"]
     readonly_fields = fields
     verbose_name_plural = "trial"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("requested_by")
@@ -285,7 +267,7 @@ class LicenceAdmin(AuditTrailMixin, admin.ModelAdmin):
 
 
 @admin.register(LicenceEvent)
-class LicenceEventAdmin(admin.ModelAdmin):
+class LicenceEventAdmin(LicenceColumns, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The licences' history, append-only: read here, written only by the services."""
 
     list_display = ["at", "kind", "licence_label", "organisation", "short_summary", "actor_name"]
@@ -305,10 +287,6 @@ class LicenceEventAdmin(admin.ModelAdmin):
     def organisation(self, obj):
         return obj.licence.organisation
 
-    @admin.display(description="licence", ordering="licence__product_name")
-    def licence_label(self, obj):
-        return f"{obj.licence.product_name} x {obj.licence.quantity}"
-
     @admin.display(description="by", ordering="actor__email")
     def actor_name(self, obj):
         if obj.actor is None:
@@ -322,18 +300,9 @@ class LicenceEventAdmin(admin.ModelAdmin):
             '<span title="{}">{}</span>', obj.summary, Truncator(obj.summary).chars(60)
         )
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LicenceReminder)
-class LicenceReminderAdmin(admin.ModelAdmin):
+class LicenceReminderAdmin(LicenceColumns, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The reminders the expiry job sent partners before a licence's end (one per licence,
     days before and end). Read-only: written only by the job."""
 
@@ -354,19 +323,6 @@ class LicenceReminderAdmin(admin.ModelAdmin):
     fields = ["sent_at", "licence", "organisation", "days_before", "ends_on"]
     readonly_fields = fields
 
-    @admin.display(description="licence", ordering="licence__product_name")
-    def licence_label(self, obj):
-        return f"{obj.licence.product_name} x {obj.licence.quantity}"
-
     @admin.display(description="sent", ordering="sent_at")
     def sent(self, obj):
         return short_date(obj.sent_at)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,38 +11,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
-from licensing.admin.filters import PartnerFilter, short_date
+from licensing.admin.filters import LicenceColumns, PartnerFilter, ReadOnlyAdminMixin, short_date
 from licensing.models import CustomerLink, Seat
-
-
-class _LicenceColumns:
-    """The licence a row belongs to, and its partner, as list columns and a page link."""
-
-    @admin.display(description="licence", ordering="licence__product_name")
-    def licence_label(self, obj):
-        return f"{obj.licence.product_name} x {obj.licence.quantity}"
-
-    @admin.display(description="licence")
-    def licence_link(self, obj):
-        url = reverse("admin:licensing_licence_change", args=[obj.licence_id])
-        return format_html('<a href="{}">{}</a>', url, self.licence_label(obj))
-
-    @admin.display(description="partner", ordering="licence__organisation__name")
-    def partner(self, obj):
-        return obj.licence.organisation
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LinkStateFilter(admin.SimpleListFilter):
@@ -75,7 +47,7 @@ class LinkStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(CustomerLink)
-class CustomerLinkAdmin(_LicenceColumns, admin.ModelAdmin):
+class CustomerLinkAdmin(LicenceColumns, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "email",
         "purpose_label",
@@ -147,7 +119,7 @@ class CustomerLinkAdmin(_LicenceColumns, admin.ModelAdmin):
 
 
 @admin.register(Seat)
-class SeatAdmin(_LicenceColumns, admin.ModelAdmin):
+class SeatAdmin(LicenceColumns, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["email", "name", "licence_label", "partner", "customer", "added"]
     list_filter = [
         ("licence__organisation", PartnerFilter),
@@ -163,10 +135,6 @@ class SeatAdmin(_LicenceColumns, admin.ModelAdmin):
     list_select_related = ["licence", "licence__organisation"]
     fields = ["licence_link", "partner", "customer", "email", "name", "created_at"]
     readonly_fields = fields
-
-    @admin.display(description="customer", ordering="licence__customer_name")
-    def customer(self, obj):
-        return obj.licence.customer_name or obj.licence.customer_email or "-"
 
     @admin.display(description="added", ordering="created_at")
     def added(self, obj):
