@@ -91,23 +91,42 @@ def seed(*, stdout, password: str) -> None:
     )
 
 
+def _first_admin(organisation):
+    """The partner's first administrator (its membership), who acts for the demo."""
+    return (
+        Membership.objects.filter(organisation=organisation, role=roles.ADMIN)
+        .select_related("user")
+        .order_by("created_at")
+        .first()
+    )
+
+
+def _has_slot(organisation, source: str) -> bool:
+    return Licence.objects.filter(organisation=organisation, source=source).exists()
+
+
+def _issue_yearly(organisation, product, *, quantity: int, source: str, distributor=None):
+    """Issue the demo slot ``source``: a customer licence of ``product`` at its yearly plan."""
+    return licence_issue(
+        actor=None,
+        organisation=organisation,
+        distributor=distributor,
+        product=product,
+        plan=product.plans.get(billing_period="yearly"),
+        quantity=quantity,
+        source=source,
+    )
+
+
 def _seed_unbound(organisation) -> int:
     products = {
         p.code: p for p in Product.objects.filter(programme=organisation.partner_type.programme)
     }
     issued = 0
     for source, code, quantity in UNBOUND:
-        if Licence.objects.filter(organisation=organisation, source=source).exists():
+        if _has_slot(organisation, source):
             continue
-        product = products[code]
-        licence_issue(
-            actor=None,
-            organisation=organisation,
-            product=product,
-            plan=product.plans.get(billing_period="yearly"),
-            quantity=quantity,
-            source=source,
-        )
+        _issue_yearly(organisation, products[code], quantity=quantity, source=source)
         issued += 1
     return issued
 
@@ -117,12 +136,7 @@ def _seed_trial(organisation) -> int:
     extend it beyond the programme's maximum."""
     if organisation.name not in TRIALS:
         return 0
-    admin = (
-        Membership.objects.filter(organisation=organisation, role=roles.ADMIN)
-        .select_related("user")
-        .order_by("created_at")
-        .first()
-    )
+    admin = _first_admin(organisation)
     if admin is None:
         return 0
     licence = Licence.objects.filter(organisation=organisation, source="demo:trial").first()
@@ -166,18 +180,10 @@ def _seed_supplied() -> int:
         distributor = Organisation.objects.filter(name=distributor_name).first()
         if reseller is None or distributor is None:
             continue
-        if Licence.objects.filter(organisation=reseller, source=source).exists():
+        if _has_slot(reseller, source):
             continue
         product = Product.objects.get(programme=reseller.partner_type.programme, code=code)
-        licence_issue(
-            actor=None,
-            organisation=reseller,
-            distributor=distributor,
-            product=product,
-            plan=product.plans.get(billing_period="yearly"),
-            quantity=quantity,
-            source=source,
-        )
+        _issue_yearly(reseller, product, quantity=quantity, source=source, distributor=distributor)
         issued += 1
     return issued
 
@@ -187,29 +193,17 @@ def _seed_customer_licences(organisation) -> int:
     redeemed by its demo customer, through binding and redemption's services."""
     if organisation.name not in CUSTOMERS:
         return 0
-    admin = (
-        Membership.objects.filter(organisation=organisation, role=roles.ADMIN)
-        .select_related("user")
-        .order_by("created_at")
-        .first()
-    )
+    admin = _first_admin(organisation)
     if admin is None:
         return 0
     email, customer, country, installation = CUSTOMERS[organisation.name]
     issued = 0
     for (source, code, quantity), redeemed in ((BOUND, False), (ACTIVE, True)):
-        if Licence.objects.filter(organisation=organisation, source=source).exists():
+        if _has_slot(organisation, source):
             continue
         product = Product.objects.get(programme=organisation.partner_type.programme, code=code)
         with transaction.atomic():
-            licence = licence_issue(
-                actor=None,
-                organisation=organisation,
-                product=product,
-                plan=product.plans.get(billing_period="yearly"),
-                quantity=quantity,
-                source=source,
-            )
+            licence = _issue_yearly(organisation, product, quantity=quantity, source=source)
             link = licence_bind(
                 actor=admin.user,
                 licence=licence,
