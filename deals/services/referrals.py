@@ -88,6 +88,30 @@ def _notify(organisation_id, *, event: str, lead=None, fee=None) -> None:
     )
 
 
+def _save_step(
+    obj: ReferralLead | ReferralFee,
+    *,
+    actor,
+    action: str,
+    before_status: str,
+    summary: str,
+    after: dict | None = None,
+    update_fields: list[str] | None = None,
+) -> None:
+    """Save a lead's or a fee's step and write its audit row: the status before and after
+    (with ``after``)."""
+    obj.save(update_fields=update_fields)
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        organisation=obj.organisation_id,
+        before={"status": before_status},
+        after={"status": obj.status, **(after or {})},
+        summary=summary,
+    )
+
+
 # --- referral leads ---------------------------------------------------------------------------
 
 
@@ -193,15 +217,12 @@ def referral_record_sale(*, lead: ReferralLead, actor, sale_date, amount, curren
     lead.commission_amount = _percent_of(amount, percent)
     lead.decided_at = timezone.now()
     lead.decided_by = actor
-    lead.save()
-    audit_record(
+    _save_step(
+        lead,
         actor=actor,
         action="referral.converted",
-        obj=lead,
-        organisation=lead.organisation_id,
-        before={"status": LeadStatus.SUBMITTED},
+        before_status=LeadStatus.SUBMITTED,
         after={
-            "status": lead.status,
             "sale_date": sale_date,
             "sale_amount": amount,
             "currency": currency,
@@ -226,15 +247,14 @@ def referral_decline(*, lead: ReferralLead, actor, reason: str) -> ReferralLead:
     lead.decline_reason = reason[:MAX_NOTES]
     lead.decided_at = timezone.now()
     lead.decided_by = actor
-    lead.save(update_fields=["status", "decline_reason", "decided_at", "decided_by"])
-    audit_record(
+    _save_step(
+        lead,
         actor=actor,
         action="referral.declined",
-        obj=lead,
-        organisation=lead.organisation_id,
-        before={"status": LeadStatus.SUBMITTED},
-        after={"status": lead.status, "decline_reason": lead.decline_reason},
+        before_status=LeadStatus.SUBMITTED,
+        after={"decline_reason": lead.decline_reason},
         summary=f"Referral lead {lead.reference} declined",
+        update_fields=["status", "decline_reason", "decided_at", "decided_by"],
     )
     _notify(lead.organisation_id, event="lead_declined", lead=lead)
     return lead
@@ -340,14 +360,12 @@ def referral_fee_invoice(
     fee.invoice_note = referral_fee_note(fee.deal)
     fee.invoiced_at = timezone.now()
     fee.invoiced_by = actor
-    fee.save()
-    audit_record(
+    _save_step(
+        fee,
         actor=actor,
         action="referral_fee.invoiced",
-        obj=fee,
-        organisation=fee.organisation_id,
-        before={"status": FeeStatus.PURCHASE_RECORDED},
-        after={"status": fee.status, "invoice_number": fee.invoice_number},
+        before_status=FeeStatus.PURCHASE_RECORDED,
+        after={"invoice_number": fee.invoice_number},
         summary=f"Referral fee for {fee.deal.reference} invoiced ({fee.invoice_number})",
     )
     from partners.models import Organisation
@@ -370,15 +388,13 @@ def referral_fee_approve(*, fee: ReferralFee, actor) -> ReferralFee:
     fee.status = FeeStatus.APPROVED
     fee.approved_at = timezone.now()
     fee.approved_by = actor
-    fee.save(update_fields=["status", "approved_at", "approved_by"])
-    audit_record(
+    _save_step(
+        fee,
         actor=actor,
         action="referral_fee.approved",
-        obj=fee,
-        organisation=fee.organisation_id,
-        before={"status": FeeStatus.INVOICED},
-        after={"status": fee.status},
+        before_status=FeeStatus.INVOICED,
         summary=f"Referral fee invoice {fee.invoice_number} for {fee.deal.reference} approved",
+        update_fields=["status", "approved_at", "approved_by"],
     )
     _notify(fee.organisation_id, event="fee_approved", fee=fee)
     return fee
@@ -391,15 +407,14 @@ def referral_fee_mark_paid(*, fee: ReferralFee, actor, payment_reference: str = 
     fee.status = FeeStatus.PAID
     fee.paid_at = timezone.now()
     fee.payment_reference = (payment_reference or "").strip()[:80]
-    fee.save(update_fields=["status", "paid_at", "payment_reference"])
-    audit_record(
+    _save_step(
+        fee,
         actor=actor,
         action="referral_fee.paid",
-        obj=fee,
-        organisation=fee.organisation_id,
-        before={"status": FeeStatus.APPROVED},
-        after={"status": fee.status, "payment_reference": fee.payment_reference},
+        before_status=FeeStatus.APPROVED,
+        after={"payment_reference": fee.payment_reference},
         summary=f"Referral fee for {fee.deal.reference} paid",
+        update_fields=["status", "paid_at", "payment_reference"],
     )
     _notify(fee.organisation_id, event="fee_paid", fee=fee)
     return fee

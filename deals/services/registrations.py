@@ -212,6 +212,14 @@ def deal_event(
     )
 
 
+def deal_conflict_event(deal: Deal) -> DealEvent:
+    """The history's note that another registration holds the opportunity (``CONFLICT_TEXT``:
+    nothing about the holder)."""
+    return deal_event(
+        deal=deal, kind=DealEvent.Kind.CONFLICT, text=CONFLICT_TEXT, by_channel_team=True
+    )
+
+
 def notify_partner(deal: Deal, event: str) -> None:
     """Email the partner about ``event`` after the commit (ids only: the task reads the
     registration in the partner's own context)."""
@@ -258,6 +266,20 @@ def _snapshot(deal: Deal) -> dict:
     }
 
 
+def _audit_change(deal: Deal, *, actor, action: str, before: dict, summary: str) -> None:
+    """The audit row of a partner's change to its registration (``_snapshot`` before and
+    after)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=deal,
+        organisation=deal.organisation_id,
+        before=before,
+        after=_snapshot(deal),
+        summary=summary,
+    )
+
+
 # --- the partner's writes -----------------------------------------------------------------------
 
 
@@ -301,9 +323,7 @@ def deal_submit(*, organisation: Organisation, actor, role: str | None, data: di
     )
     deal_event(deal=deal, kind=DealEvent.Kind.SUBMITTED, actor=actor)
     if held:
-        deal_event(
-            deal=deal, kind=DealEvent.Kind.CONFLICT, text=CONFLICT_TEXT, by_channel_team=True
-        )
+        deal_conflict_event(deal)
     audit_record(
         actor=actor,
         action="deal.submitted",
@@ -363,16 +383,12 @@ def deal_answer(*, deal: Deal, actor, role: str | None, answer: str) -> Deal:
     deal.save(update_fields=["status", "review_since", "updated_at"])
     deal_event(deal=deal, kind=DealEvent.Kind.ANSWER, actor=actor, text=text)
     if held:
-        deal_event(
-            deal=deal, kind=DealEvent.Kind.CONFLICT, text=CONFLICT_TEXT, by_channel_team=True
-        )
-    audit_record(
+        deal_conflict_event(deal)
+    _audit_change(
+        deal,
         actor=actor,
         action="deal.answered",
-        obj=deal,
-        organisation=deal.organisation_id,
         before=before,
-        after=_snapshot(deal),
         summary=f"Deal {deal.reference}: the channel team's question answered",
     )
     notify_channel_team(
@@ -418,13 +434,11 @@ def _close(deal: Deal, *, actor, status: str, kind: str, text: str) -> Deal:
     deal.closed_at = timezone.now()
     deal.save(update_fields=["status", "closed_at", "updated_at"])
     deal_event(deal=deal, kind=kind, actor=actor, text=text)
-    audit_record(
+    _audit_change(
+        deal,
         actor=actor,
         action=f"deal.{status}",
-        obj=deal,
-        organisation=deal.organisation_id,
         before=before,
-        after=_snapshot(deal),
         summary=f"Deal {deal.reference} marked {status}",
     )
     return deal

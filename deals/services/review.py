@@ -22,11 +22,7 @@ from django.utils import timezone
 
 from deals.models import Deal, DealEvent
 from deals.selectors.registrations import opportunity_holder
-from deals.services.registrations import (
-    CONFLICT_TEXT,
-    deal_event,
-    notify_partner,
-)
+from deals.services.registrations import deal_conflict_event, deal_event, notify_partner
 from portal.audit.services import audit_record
 from portal.errors import Conflict, DomainError
 from portal.formats import format_date
@@ -84,6 +80,32 @@ def _state(deal: Deal) -> dict:
     }
 
 
+def _record(
+    deal: Deal,
+    event: str,
+    *,
+    actor,
+    before: dict,
+    kind: str,
+    text: str,
+    summary: str,
+    after: dict | None = None,
+) -> None:
+    """A decision's history event (by the channel team), its audit row ``deal.<event>``
+    (``_state`` before and after, with ``after``) and the partner's email ``event``."""
+    deal_event(deal=deal, kind=kind, actor=actor, text=text, by_channel_team=True)
+    audit_record(
+        actor=actor,
+        action=f"deal.{event}",
+        obj=deal,
+        organisation=deal.organisation_id,
+        before=before,
+        after={**_state(deal), **(after or {})},
+        summary=summary,
+    )
+    notify_partner(deal, event)
+
+
 @transaction.atomic
 def deal_approve(*, deal: Deal, actor) -> Deal:
     require_staff_permission(actor, REVIEW_PERMISSION, _NOT_A_REVIEWER)
@@ -120,24 +142,16 @@ def deal_approve(*, deal: Deal, actor) -> Deal:
             )
     except IntegrityError as exc:  # the one-holder index: a concurrent approval won
         raise Conflict(HELD_NOW, code="opportunity_held") from exc
-    deal_event(
-        deal=deal,
-        kind=DealEvent.Kind.APPROVED,
+    _record(
+        deal,
+        "approved",
         actor=actor,
-        text=f"Protected until {format_date(deal.protected_until)}.",
-        by_channel_team=True,
-    )
-    audit_record(
-        actor=actor,
-        action="deal.approved",
-        obj=deal,
-        organisation=deal.organisation_id,
         before=before,
-        after=_state(deal),
+        kind=DealEvent.Kind.APPROVED,
+        text=f"Protected until {format_date(deal.protected_until)}.",
         summary=f"Deal {deal.reference} approved, protected until "
         f"{format_date(deal.protected_until)}",
     )
-    notify_partner(deal, "approved")
     _flag_others_in_conflict(deal)
     return deal
 
@@ -158,9 +172,7 @@ def _flag_others_in_conflict(holder: Deal) -> None:
     for other in others:
         other.status = Status.CONFLICT
         other.save(update_fields=["status", "updated_at"])
-        deal_event(
-            deal=other, kind=DealEvent.Kind.CONFLICT, text=CONFLICT_TEXT, by_channel_team=True
-        )
+        deal_conflict_event(other)
         audit_record(
             actor=None,
             action="deal.conflict",
@@ -186,19 +198,15 @@ def deal_reject(*, deal: Deal, actor, reason: str) -> Deal:
     deal.save(
         update_fields=["status", "rejection_reason", "decided_at", "decided_by", "updated_at"]
     )
-    deal_event(
-        deal=deal, kind=DealEvent.Kind.REJECTED, actor=actor, text=reason, by_channel_team=True
-    )
-    audit_record(
+    _record(
+        deal,
+        "rejected",
         actor=actor,
-        action="deal.rejected",
-        obj=deal,
-        organisation=deal.organisation_id,
         before=before,
-        after=_state(deal),
+        kind=DealEvent.Kind.REJECTED,
+        text=reason,
         summary=f"Deal {deal.reference} rejected",
     )
-    notify_partner(deal, "rejected")
     return deal
 
 
@@ -211,19 +219,16 @@ def deal_request_info(*, deal: Deal, actor, question: str) -> Deal:
     before = _state(deal)
     deal.status = Status.MORE_INFO_REQUESTED
     deal.save(update_fields=["status", "updated_at"])
-    deal_event(
-        deal=deal, kind=DealEvent.Kind.QUESTION, actor=actor, text=question, by_channel_team=True
-    )
-    audit_record(
+    _record(
+        deal,
+        "info_requested",
         actor=actor,
-        action="deal.info_requested",
-        obj=deal,
-        organisation=deal.organisation_id,
         before=before,
-        after={**_state(deal), "question": question},
+        kind=DealEvent.Kind.QUESTION,
+        text=question,
         summary=f"More information requested on deal {deal.reference}",
+        after={"question": question},
     )
-    notify_partner(deal, "info_requested")
     return deal
 
 
@@ -246,22 +251,14 @@ def deal_extend(*, deal: Deal, actor, days: int) -> Deal:
     deal.protected_until = start + timedelta(days=days)
     deal.expiry_reminder_sent_at = None
     deal.save(update_fields=["protected_until", "expiry_reminder_sent_at", "updated_at"])
-    deal_event(
-        deal=deal,
-        kind=DealEvent.Kind.EXTENDED,
+    _record(
+        deal,
+        "extended",
         actor=actor,
-        text=f"Protected until {format_date(deal.protected_until)}.",
-        by_channel_team=True,
-    )
-    audit_record(
-        actor=actor,
-        action="deal.extended",
-        obj=deal,
-        organisation=deal.organisation_id,
         before=before,
-        after=_state(deal),
+        kind=DealEvent.Kind.EXTENDED,
+        text=f"Protected until {format_date(deal.protected_until)}.",
         summary=f"Deal {deal.reference}: protection extended to "
         f"{format_date(deal.protected_until)}",
     )
-    notify_partner(deal, "extended")
     return deal
