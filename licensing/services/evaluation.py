@@ -29,6 +29,7 @@ from licensing.services.requests import (
     request_decide,
     request_lock_pending,
     request_notify,
+    request_reason,
     requester,
     require_licence_manager,
     space_url,
@@ -130,7 +131,7 @@ def evaluation_approve(
     runs) and email the requester."""
     require_staff_permission(actor, REVIEW_PERMISSION, _NOT_A_REVIEWER)
     request = _lock_pending(request)
-    reason = clean_text(reason, field="reason", label="Note", limit=2000)
+    reason = request_reason(reason, required=False)
     organisation = request.organisation
     product = evaluation_product(programme=organisation.partner_type.programme)
     if product is None:
@@ -185,7 +186,7 @@ def evaluation_reject(
     *, actor, request: EvaluationLicenceRequest, reason: str
 ) -> EvaluationLicenceRequest:
     require_staff_permission(actor, REVIEW_PERMISSION, _NOT_A_REVIEWER)
-    reason = clean_text(reason, field="reason", label="Reason", limit=2000, required=True)
+    reason = request_reason(reason, required=True)
     request = _lock_pending(request)
     _decide(request, actor=actor, status=RequestStatus.REJECTED, reason=reason)
     request_notify(

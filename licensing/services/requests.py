@@ -85,6 +85,17 @@ def space_url(url_name: str) -> str:
 # --- the channel team's decision --------------------------------------------------------------
 
 
+def request_reason(value, *, required: bool) -> str:
+    """The reviewer's text: a rejection's reason (required) or an approval's note."""
+    return clean_text(
+        value,
+        field="reason",
+        label="Reason" if required else "Note",
+        limit=2000,
+        required=required,
+    )
+
+
 def request_lock_pending(request: models.Model, *, related: tuple[str, ...]) -> models.Model:
     """The request, row-locked with ``related``; a ``Conflict`` once it is decided."""
     request = (

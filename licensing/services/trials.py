@@ -35,6 +35,7 @@ from licensing.services.requests import (
     request_decide,
     request_lock_pending,
     request_notify,
+    request_reason,
     requester,
     require_licence_manager,
     space_url,
@@ -305,7 +306,7 @@ def trial_extension_approve(
         raise Conflict(
             f"The trial already runs until {format_date(licence.ends_on)}.", code="not_later"
         )
-    reason = clean_text(reason, field="reason", label="Note", limit=2000)
+    reason = request_reason(reason, required=False)
     before = licence_audited_values(licence)
     previous = licence.ends_on
     licence.ends_on = request.ends_on
@@ -349,7 +350,7 @@ def trial_extension_reject(
     *, actor, request: TrialExtensionRequest, reason: str
 ) -> TrialExtensionRequest:
     require_staff_permission(actor, REVIEW_PERMISSION, _NOT_A_REVIEWER)
-    reason = clean_text(reason, field="reason", label="Reason", limit=2000, required=True)
+    reason = request_reason(reason, required=True)
     request = _lock_pending(request)
     _decide(request, actor=actor, status=RequestStatus.REJECTED, reason=reason)
     request_notify(
