@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -32,6 +32,12 @@ from deals.services.review import (
     deal_request_info,
 )
 from portal.admin_filters import country_filter
+from portal.admin_review import (
+    ReviewDecisionMixin,
+    ReviewStatusFilter,
+    late_filter,
+    waiting_html,
+)
 from portal.admin_site import ReviewQueue, register_review_queue
 from portal.audit.admin import AuditTrailMixin
 from portal.errors import DomainError
@@ -41,33 +47,14 @@ from portal.service_admin import has_staff_permission
 WAITING = "waiting"
 
 
-class StatusFilter(admin.SimpleListFilter):
+class StatusFilter(ReviewStatusFilter):
     """Opens on "Awaiting review" (submitted or in conflict: what the channel team has to
     decide); "All" and each status are one click away."""
 
-    title = "status"
-    parameter_name = "status"
     default = WAITING
 
     def lookups(self, request, model_admin):
         return [(WAITING, "Awaiting review"), *Deal.Status.choices]
-
-    def value(self):
-        return super().value() or self.default
-
-    def choices(self, changelist):
-        value = self.value()
-        yield {
-            "selected": value == "all",
-            "query_string": changelist.get_query_string({self.parameter_name: "all"}),
-            "display": "All",
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == str(lookup),
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -78,19 +65,6 @@ class StatusFilter(admin.SimpleListFilter):
         if value in Deal.Status.values:
             return queryset.filter(status=value)
         return queryset.none()
-
-
-class LateFilter(admin.SimpleListFilter):
-    title = "review time"
-    parameter_name = "late"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Past the review time")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return deals_late(queryset)
-        return queryset
 
 
 class DealEventInline(admin.TabularInline):
@@ -127,7 +101,7 @@ class ExtendForm(forms.Form):
 
 
 @admin.register(Deal)
-class DealAdmin(AuditTrailMixin, admin.ModelAdmin):
+class DealAdmin(ReviewDecisionMixin, AuditTrailMixin, admin.ModelAdmin):
     list_display = [
         "reference_nowrap",
         "organisation",
@@ -140,7 +114,7 @@ class DealAdmin(AuditTrailMixin, admin.ModelAdmin):
     ]
     list_filter = [
         StatusFilter,
-        LateFilter,
+        late_filter(deals_late),
         "engagement_model",
         ("product__programme", admin.RelatedOnlyFieldListFilter),
         country_filter("customer_country"),
@@ -245,13 +219,7 @@ class DealAdmin(AuditTrailMixin, admin.ModelAdmin):
         if obj.status not in Deal.WAITING:
             return "—"
         age = deal_review_age(deal=obj)
-        label = f"{age.days} of {age.review_days} days"
-        if age.late:
-            return format_html(
-                '<span class="portal-nowrap">{}</span> <strong class="portal-late">late</strong>',
-                label,
-            )
-        return format_html('<span class="portal-nowrap">{}</span>', label)
+        return waiting_html(age.days, age.review_days, age.late)
 
     @admin.display(description="protected", ordering="protected_until")
     def protection(self, obj):
@@ -341,30 +309,22 @@ class DealAdmin(AuditTrailMixin, admin.ModelAdmin):
 
         return online_purchase_view(self, request, pk)
 
-    def _back(self, pk):
-        return redirect(reverse("admin:deals_deal_change", args=[pk]))
-
     def _reviewable(self, request, pk) -> Deal:
         if not self.has_review_permission(request):
             raise PermissionDenied
         return get_object_or_404(Deal.objects.select_related("organisation", "product"), pk=pk)
 
     def approve_view(self, request, pk):
-        deal = self._reviewable(request, pk)
-        if request.method == "POST":
-            try:
-                deal = deal_approve(deal=deal, actor=request.user)
-            except DomainError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    f"Approved: {deal.reference} is protected until "
-                    f"{format_date(deal.protected_until)}; the partner is emailed.",
-                    messages.SUCCESS,
-                )
-            return self._back(pk)
-        return self._confirm(request, deal, "Approve", None)
+        return self.decide_without_form(
+            request,
+            self._reviewable(request, pk),
+            "Approve",
+            lambda deal: deal_approve(deal=deal, actor=request.user),
+            lambda deal: (
+                f"Approved: {deal.reference} is protected until "
+                f"{format_date(deal.protected_until)}; the partner is emailed."
+            ),
+        )
 
     def reject_view(self, request, pk):
         return self._with_form(
@@ -400,20 +360,7 @@ class DealAdmin(AuditTrailMixin, admin.ModelAdmin):
 
     def _with_form(self, request, pk, action, form_class, label, decide):
         deal = self._reviewable(request, pk)
-        form = form_class(request.POST or None)
-        if label:
-            form.fields["text"].label = label
-        if request.method == "POST" and form.is_valid():
-            try:
-                decide(deal, form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(next(iter(form.fields)), exc.message)  # the form's one field
-            else:
-                self.message_user(
-                    request, f"{action}: done, the partner is emailed.", messages.SUCCESS
-                )
-                return self._back(pk)
-        return self._confirm(request, deal, action, form)
+        return self.decide_with_form(request, deal, action, form_class, label, decide)
 
     def _confirm(self, request, deal, action, form):
         context = {

@@ -23,7 +23,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from deals.api.registrations import csv_cell
 from deals.models import Deal, ReferralFee, ReferralLead
@@ -43,9 +42,9 @@ from deals.services.registrations import MAX_NOTES
 from partners import roles
 from portal.api.fields import InputSerializerMixin
 from portal.api.permissions import StaffPermission
+from portal.api.review import StaffDecisionView, decision_responses
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
-from portal.errors import NotFound
 
 _MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -316,21 +315,14 @@ class ReferralFeeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
 # --- the channel team ------------------------------------------------------------------------
 
 
-class _StaffReferralAction(APIView):
+class _StaffReferralAction(StaffDecisionView):
+    # Answers the lead or fee as the service returned it.
     permission_classes = [StaffPermission(REFERRAL_PERMISSION)]
-    serializer_class: type | None = None
+    refetch = False
+    model: type
 
-    def validated(self, request) -> dict:
-        serializer = self.serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    @staticmethod
-    def fetch(model, pk):
-        try:
-            return model.objects.get(pk=pk)
-        except model.DoesNotExist as exc:
-            raise NotFound(f"No such {model._meta.verbose_name}.") from exc
+    def items(self):
+        return self.model.objects.all()
 
 
 class SaleSerializer(InputSerializerMixin, serializers.Serializer):
@@ -355,85 +347,63 @@ class PaidSerializer(InputSerializerMixin, serializers.Serializer):
     )
 
 
-_LEAD = {200: StaffReferralLeadSerializer, **ERROR_RESPONSES(400, 403, 404, 409)}
-_FEE = {200: ReferralFeeSerializer, **ERROR_RESPONSES(400, 403, 404, 409)}
+def _decision(summary: str, request, responses):
+    return extend_schema_view(
+        post=extend_schema(summary=summary, request=request, responses=responses)
+    )
 
 
+_LEAD = decision_responses(StaffReferralLeadSerializer)
+_FEE = decision_responses(ReferralFeeSerializer)
+
+
+@_decision("Record the sale a lead became: the commission is fixed (staff)", SaleSerializer, _LEAD)
 class ReferralRecordSaleView(_StaffReferralAction):
     serializer_class = SaleSerializer
-
-    @extend_schema(
-        summary="Record the sale a lead became: the commission is fixed (staff)",
-        request=SaleSerializer,
-        responses=_LEAD,
-    )
-    def post(self, request, lead_id):
-        lead = self.fetch(ReferralLead, lead_id)
-        data = self.validated(request)
-        lead = referral_record_sale(
-            lead=lead,
-            actor=request.user,
-            sale_date=data["sale_date"],
-            amount=data["amount"],
-            currency=data["currency"],
-        )
-        return Response(StaffReferralLeadSerializer(lead).data)
+    answer_serializer = StaffReferralLeadSerializer
+    model = ReferralLead
+    item_keyword = "lead"
+    service = referral_record_sale
 
 
+@_decision("Decline a lead, with a reason (staff)", ReasonInputSerializer, _LEAD)
 class ReferralDeclineView(_StaffReferralAction):
     serializer_class = ReasonInputSerializer
-
-    @extend_schema(
-        summary="Decline a lead, with a reason (staff)",
-        request=ReasonInputSerializer,
-        responses=_LEAD,
-    )
-    def post(self, request, lead_id):
-        lead = self.fetch(ReferralLead, lead_id)
-        reason = self.validated(request)["reason"]
-        lead = referral_decline(lead=lead, actor=request.user, reason=reason)
-        return Response(StaffReferralLeadSerializer(lead).data)
+    answer_serializer = StaffReferralLeadSerializer
+    model = ReferralLead
+    item_keyword = "lead"
+    service = referral_decline
 
 
+@_decision(
+    "Record that an approved registration's customer bought online (staff)",
+    PurchaseSerializer,
+    decision_responses(ReferralFeeSerializer, status.HTTP_201_CREATED),
+)
 class DealOnlinePurchaseView(_StaffReferralAction):
     serializer_class = PurchaseSerializer
-
-    @extend_schema(
-        summary="Record that an approved registration's customer bought online (staff)",
-        request=PurchaseSerializer,
-        responses={201: ReferralFeeSerializer, **ERROR_RESPONSES(400, 403, 404, 409)},
-    )
-    def post(self, request, deal_id):
-        deal = self.fetch(Deal, deal_id)
-        data = self.validated(request)
-        fee = referral_fee_record_purchase(
-            deal=deal,
-            actor=request.user,
-            purchase_date=data["purchase_date"],
-            list_amount=data["list_amount"],
-            currency=data["currency"],
-        )
-        return Response(ReferralFeeSerializer(fee).data, status=status.HTTP_201_CREATED)
+    answer_serializer = ReferralFeeSerializer
+    answer_status = status.HTTP_201_CREATED
+    model = Deal
+    item_keyword = "deal"
+    service = referral_fee_record_purchase
 
 
+@_decision("Approve the partner's invoice (staff)", None, _FEE)
 class ReferralFeeApproveView(_StaffReferralAction):
-    @extend_schema(summary="Approve the partner's invoice (staff)", request=None, responses=_FEE)
-    def post(self, request, fee_id):
-        fee = referral_fee_approve(fee=self.fetch(ReferralFee, fee_id), actor=request.user)
-        return Response(ReferralFeeSerializer(fee).data)
+    answer_serializer = ReferralFeeSerializer
+    model = ReferralFee
+    item_keyword = "fee"
+    service = referral_fee_approve
 
 
+@_decision("Mark the partner's invoice paid (staff)", PaidSerializer, _FEE)
 class ReferralFeeMarkPaidView(_StaffReferralAction):
     serializer_class = PaidSerializer
-
-    @extend_schema(
-        summary="Mark the partner's invoice paid (staff)", request=PaidSerializer, responses=_FEE
-    )
-    def post(self, request, fee_id):
-        fee = self.fetch(ReferralFee, fee_id)
-        reference = self.validated(request)["payment_reference"]
-        fee = referral_fee_mark_paid(fee=fee, actor=request.user, payment_reference=reference)
-        return Response(ReferralFeeSerializer(fee).data)
+    answer_serializer = ReferralFeeSerializer
+    model = ReferralFee
+    item_keyword = "fee"
+    service = referral_fee_mark_paid
 
 
 urlpatterns = [

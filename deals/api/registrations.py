@@ -25,7 +25,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from deals.models import Deal, DealEvent
 from deals.selectors.registrations import DealFilterSet, deal_history
@@ -50,9 +49,9 @@ from partners import roles
 from partners.models import EngagementModel
 from portal.api.fields import InputSerializerMixin
 from portal.api.permissions import StaffPermission
+from portal.api.review import StaffDecisionView, decision_responses
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
-from portal.errors import NotFound
 
 # --- representations -----------------------------------------------------------------------
 
@@ -344,78 +343,45 @@ def csv_cell(value: str) -> str:
 # --- the channel team's decisions ----------------------------------------------------------------
 
 
-class _StaffDealAction(APIView):
+class _StaffDealAction(StaffDecisionView):
     permission_classes = [StaffPermission(REVIEW_PERMISSION)]
-    serializer_class: type | None = None
+    answer_serializer = StaffDealSerializer
+    item_keyword = "deal"
+    not_found = "No such deal registration."
 
-    def deal(self, deal_id) -> Deal:
-        try:
-            return Deal.objects.select_related("product", "organisation").get(pk=deal_id)
-        except Deal.DoesNotExist as exc:
-            raise NotFound("No such deal registration.") from exc
-
-    def answer(self, deal: Deal) -> Response:
-        return Response(StaffDealSerializer(self.deal(deal.pk)).data)
-
-    def validated(self, request) -> dict:
-        serializer = self.serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+    def items(self):
+        return Deal.objects.select_related("product", "organisation")
 
 
-_DECISION = {200: StaffDealSerializer, **ERROR_RESPONSES(400, 403, 404, 409)}
-
-
-class DealApproveView(_StaffDealAction):
-    @extend_schema(
-        summary="Approve: the opportunity is reserved for the partner (staff)",
-        request=None,
-        responses=_DECISION,
+def _decision(summary: str, request):
+    return extend_schema_view(
+        post=extend_schema(
+            summary=summary, request=request, responses=decision_responses(StaffDealSerializer)
+        )
     )
-    def post(self, request, deal_id):
-        return self.answer(deal_approve(deal=self.deal(deal_id), actor=request.user))
 
 
+@_decision("Approve: the opportunity is reserved for the partner (staff)", None)
+class DealApproveView(_StaffDealAction):
+    service = deal_approve
+
+
+@_decision("Reject, with a reason emailed to the partner (staff)", DealReasonSerializer)
 class DealRejectView(_StaffDealAction):
     serializer_class = DealReasonSerializer
-
-    @extend_schema(
-        summary="Reject, with a reason emailed to the partner (staff)",
-        request=DealReasonSerializer,
-        responses=_DECISION,
-    )
-    def post(self, request, deal_id):
-        deal = self.deal(deal_id)
-        reason = self.validated(request)["reason"]
-        return self.answer(deal_reject(deal=deal, actor=request.user, reason=reason))
+    service = deal_reject
 
 
+@_decision("Ask the partner for more information (staff)", DealQuestionSerializer)
 class DealRequestInfoView(_StaffDealAction):
     serializer_class = DealQuestionSerializer
-
-    @extend_schema(
-        summary="Ask the partner for more information (staff)",
-        request=DealQuestionSerializer,
-        responses=_DECISION,
-    )
-    def post(self, request, deal_id):
-        deal = self.deal(deal_id)
-        question = self.validated(request)["question"]
-        return self.answer(deal_request_info(deal=deal, actor=request.user, question=question))
+    service = deal_request_info
 
 
+@_decision("Extend an approved registration's protection (staff)", DealExtendSerializer)
 class DealExtendView(_StaffDealAction):
     serializer_class = DealExtendSerializer
-
-    @extend_schema(
-        summary="Extend an approved registration's protection (staff)",
-        request=DealExtendSerializer,
-        responses=_DECISION,
-    )
-    def post(self, request, deal_id):
-        deal = self.deal(deal_id)
-        days = self.validated(request)["days"]
-        return self.answer(deal_extend(deal=deal, actor=request.user, days=days))
+    service = deal_extend
 
 
 urlpatterns = [

@@ -7,12 +7,11 @@ Reading needs the model's view permission; deciding needs
 only to those who have it, refused on POST, and refused again by the services)."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 
 from licensing.models import EvaluationLicenceRequest, RequestStatus, TrialExtensionRequest
 from licensing.selectors.evaluation import (
@@ -32,58 +31,23 @@ from licensing.selectors.trials import (
 from licensing.services import evaluation as evaluation_services
 from licensing.services import trials as trial_services
 from licensing.services.licences import term_days
+from portal.admin_review import (
+    ReviewDecisionMixin,
+    ReviewStatusFilter,
+    late_filter,
+    waiting_html,
+)
 from portal.admin_site import ReviewQueue, register_review_queue
 from portal.audit.admin import AuditTrailMixin
-from portal.errors import DomainError
 from portal.formats import format_date
 from portal.service_admin import has_staff_permission
 
 
-class StatusFilter(admin.SimpleListFilter):
-    """Opens on "Awaiting review"; "All" is one click away (``?status=all``)."""
-
-    title = "status"
-    parameter_name = "status"
+class StatusFilter(ReviewStatusFilter):
     default = RequestStatus.PENDING
 
     def lookups(self, request, model_admin):
         return RequestStatus.choices
-
-    def value(self):
-        return super().value() or self.default
-
-    def choices(self, changelist):
-        value = self.value()
-        yield {
-            "selected": value == "all",
-            "query_string": changelist.get_query_string({self.parameter_name: "all"}),
-            "display": "All",
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == str(lookup),
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "all":
-            return queryset
-        return queryset.filter(status=self.value())
-
-
-def late_filter(late):
-    class LateFilter(admin.SimpleListFilter):
-        title = "review time"
-        parameter_name = "late"
-
-        def lookups(self, request, model_admin):
-            return [("yes", "Past the review time")]
-
-        def queryset(self, request, queryset):
-            return late(queryset) if self.value() == "yes" else queryset
-
-    return LateFilter
 
 
 class ReasonForm(forms.Form):
@@ -98,7 +62,7 @@ class NoteForm(forms.Form):
     )
 
 
-class _RequestReviewAdmin(AuditTrailMixin, admin.ModelAdmin):
+class _RequestReviewAdmin(ReviewDecisionMixin, AuditTrailMixin, admin.ModelAdmin):
     """Read-only requests, decided with the two buttons of the change page."""
 
     review_permission = ""
@@ -133,13 +97,7 @@ class _RequestReviewAdmin(AuditTrailMixin, admin.ModelAdmin):
     def age(self, obj):
         """Days waited against the review time (a decided request: the days it took)."""
         age, late = self.age_of(obj)
-        label = f"{age.days} of {self.review_days} days"
-        if late:
-            return format_html(
-                '<span class="portal-nowrap">{}</span> <strong class="portal-late">late</strong>',
-                label,
-            )
-        return format_html('<span class="portal-nowrap">{}</span>', label)
+        return waiting_html(age.days, self.review_days, late)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -188,23 +146,16 @@ class _RequestReviewAdmin(AuditTrailMixin, admin.ModelAdmin):
         return self._decide(request, pk, "Reject", ReasonForm, type(self).reject_service)
 
     def _decide(self, request, pk, action, form_class, service):
-        obj = self._reviewable(request, pk)
-        form = form_class(request.POST or None)
-        if action == "Reject":
-            form.fields["text"].label = "Reason given to the partner"
-        if request.method == "POST" and form.is_valid():
-            try:
-                service(actor=request.user, request=obj, reason=form.cleaned_data["text"])
-            except DomainError as exc:
-                form.add_error("text", exc.message)
-            else:
-                self.message_user(
-                    request, f"{action}: done, the partner is emailed.", messages.SUCCESS
-                )
-                opts = self.model._meta
-                return redirect(
-                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
-                )
+        return self.decide_with_form(
+            request,
+            self._reviewable(request, pk),
+            action,
+            form_class,
+            "Reason given to the partner" if action == "Reject" else None,
+            lambda obj, data: service(actor=request.user, request=obj, reason=data["text"]),
+        )
+
+    def _confirm(self, request, obj, action, form):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

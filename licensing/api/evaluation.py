@@ -3,11 +3,9 @@ License) and the channel team's review of the requests. The rules are in
 licensing/services/evaluation.py, shared with the page and the admin."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, mixins, serializers, status
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from licensing.api.trials import StaffNoteSerializer, StaffReasonSerializer
 from licensing.models import EvaluationLicenceRequest, RequestStatus
@@ -23,11 +21,15 @@ from licensing.services.evaluation import (
 )
 from partners import roles
 from portal.api.fields import InputSerializerMixin
-from portal.api.pagination import LINK_HEADER_PARAMETERS, LinkHeaderPagination
 from portal.api.permissions import StaffPermission
+from portal.api.review import (
+    StaffDecisionView,
+    StaffReviewQueue,
+    decision_responses,
+    queue_schema,
+)
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
-from portal.errors import NotFound
 
 
 class EvaluationRequestSerializer(serializers.ModelSerializer):
@@ -140,77 +142,54 @@ class StaffEvaluationSerializer(serializers.ModelSerializer):
         return evaluation_request_age(request=request)[1]
 
 
-class StaffEvaluationList(generics.ListAPIView):
+@queue_schema(
+    summary="Evaluation licence requests, oldest first",
+    serializer=StaffEvaluationSerializer,
+    status_choices=RequestStatus,
+)
+class StaffEvaluationList(StaffReviewQueue):
     """The reviewers' queue of evaluation licence requests, oldest first."""
 
     permission_classes = [StaffPermission("licensing.view_evaluationlicencerequest")]
     serializer_class = StaffEvaluationSerializer
-    pagination_class = LinkHeaderPagination
+    status_choices = RequestStatus
 
-    @extend_schema(
-        summary="Evaluation licence requests, oldest first",
-        parameters=[
-            OpenApiParameter("status", str, enum=RequestStatus.values, required=False),
-            *LINK_HEADER_PARAMETERS,
-        ],
-        responses={200: StaffEvaluationSerializer(many=True), **ERROR_RESPONSES(400, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return self.list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # drf-spectacular schema generation
-            return EvaluationLicenceRequest.objects.none()
-        wanted = self.request.query_params.get("status")
-        if wanted and wanted not in RequestStatus.values:
-            raise ValidationError({"status": [f"Not one of {RequestStatus.values}."]})
-        return evaluation_request_queue(status=wanted or None)
+    def queue(self, status):
+        return evaluation_request_queue(status=status)
 
 
-class _StaffEvaluationDecision(APIView):
+class _StaffEvaluationDecision(StaffDecisionView):
     permission_classes = [StaffPermission("licensing.review_evaluation_licence")]
     serializer_class = StaffReasonSerializer
+    answer_serializer = StaffEvaluationSerializer
+    item_keyword = "request"
+    not_found = "No such evaluation licence request."
 
-    def evaluation(self, request_id) -> EvaluationLicenceRequest:
-        try:
-            return evaluation_requests_for_review().get(pk=request_id)
-        except EvaluationLicenceRequest.DoesNotExist as exc:
-            raise NotFound("No such evaluation licence request.") from exc
-
-    def decide(self, request, request_id, service):
-        serializer = self.serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        service(
-            actor=request.user,
-            request=self.evaluation(request_id),
-            reason=serializer.validated_data["reason"],
-        )
-        return Response(StaffEvaluationSerializer(self.evaluation(request_id)).data)
+    def items(self):
+        return evaluation_requests_for_review()
 
 
-_DECISION_RESPONSES = {200: StaffEvaluationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)}
-
-
-class StaffEvaluationApprove(_StaffEvaluationDecision):
-    serializer_class = StaffNoteSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Approve: issues the one-year evaluation licence and emails the requester",
         request=StaffNoteSerializer,
-        responses=_DECISION_RESPONSES,
+        responses=decision_responses(StaffEvaluationSerializer),
     )
-    def post(self, request, request_id):
-        return self.decide(request, request_id, evaluation_approve)
+)
+class StaffEvaluationApprove(_StaffEvaluationDecision):
+    serializer_class = StaffNoteSerializer
+    service = evaluation_approve
 
 
-class StaffEvaluationReject(_StaffEvaluationDecision):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Reject, with a reason emailed to the requester",
         request=StaffReasonSerializer,
-        responses=_DECISION_RESPONSES,
+        responses=decision_responses(StaffEvaluationSerializer),
     )
-    def post(self, request, request_id):
-        return self.decide(request, request_id, evaluation_reject)
+)
+class StaffEvaluationReject(_StaffEvaluationDecision):
+    service = evaluation_reject
 
 
 urlpatterns = [

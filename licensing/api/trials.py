@@ -7,11 +7,9 @@ rules are in licensing/services/trials.py, shared with the trials page and the a
 """
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, mixins, serializers, status
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from licensing.models import Licence, RequestStatus, TrialExtensionRequest
 from licensing.selectors.trials import (
@@ -31,11 +29,15 @@ from licensing.services.trials import (
 )
 from partners import roles
 from portal.api.fields import InputSerializerMixin
-from portal.api.pagination import LINK_HEADER_PARAMETERS, LinkHeaderPagination
 from portal.api.permissions import StaffPermission
+from portal.api.review import (
+    StaffDecisionView,
+    StaffReviewQueue,
+    decision_responses,
+    queue_schema,
+)
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
-from portal.errors import NotFound
 
 # --- serializers ----------------------------------------------------------------------------
 
@@ -289,80 +291,54 @@ class StaffNoteSerializer(InputSerializerMixin, serializers.Serializer):
     )
 
 
-class StaffTrialExtensionList(generics.ListAPIView):
+@queue_schema(
+    summary="Trial extension requests, oldest first",
+    serializer=StaffTrialExtensionSerializer,
+    status_choices=RequestStatus,
+)
+class StaffTrialExtensionList(StaffReviewQueue):
     """The reviewers' queue of trial extension requests, oldest first (`?status=pending`)."""
 
     permission_classes = [StaffPermission("licensing.view_trialextensionrequest")]
     serializer_class = StaffTrialExtensionSerializer
-    pagination_class = LinkHeaderPagination
+    status_choices = RequestStatus
 
-    @extend_schema(
-        summary="Trial extension requests, oldest first",
-        parameters=[
-            OpenApiParameter("status", str, enum=RequestStatus.values, required=False),
-            *LINK_HEADER_PARAMETERS,
-        ],
-        responses={200: StaffTrialExtensionSerializer(many=True), **ERROR_RESPONSES(400, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return self.list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # drf-spectacular schema generation
-            return TrialExtensionRequest.objects.none()
-        wanted = self.request.query_params.get("status")
-        if wanted and wanted not in RequestStatus.values:
-            raise ValidationError({"status": [f"Not one of {RequestStatus.values}."]})
-        return extension_request_queue(status=wanted or None)
+    def queue(self, status):
+        return extension_request_queue(status=status)
 
 
-class _StaffTrialExtensionDecision(APIView):
+class _StaffTrialExtensionDecision(StaffDecisionView):
     permission_classes = [StaffPermission("licensing.review_trial_extension")]
     serializer_class = StaffReasonSerializer
+    answer_serializer = StaffTrialExtensionSerializer
+    item_keyword = "request"
+    not_found = "No such trial extension request."
 
-    def extension(self, request_id) -> TrialExtensionRequest:
-        try:
-            return extension_requests_for_review().get(pk=request_id)
-        except TrialExtensionRequest.DoesNotExist as exc:
-            raise NotFound("No such trial extension request.") from exc
-
-    def decide(self, request, request_id, service):
-        serializer = self.serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        service(
-            actor=request.user,
-            request=self.extension(request_id),
-            reason=serializer.validated_data["reason"],
-        )
-        return Response(StaffTrialExtensionSerializer(self.extension(request_id)).data)
+    def items(self):
+        return extension_requests_for_review()
 
 
-_DECISION_RESPONSES = {
-    200: StaffTrialExtensionSerializer,
-    **ERROR_RESPONSES(400, 403, 404, 409),
-}
-
-
-class StaffTrialExtensionApprove(_StaffTrialExtensionDecision):
-    serializer_class = StaffNoteSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Approve: the trial runs until the requested end; the partner is emailed",
         request=StaffNoteSerializer,
-        responses=_DECISION_RESPONSES,
+        responses=decision_responses(StaffTrialExtensionSerializer),
     )
-    def post(self, request, request_id):
-        return self.decide(request, request_id, trial_extension_approve)
+)
+class StaffTrialExtensionApprove(_StaffTrialExtensionDecision):
+    serializer_class = StaffNoteSerializer
+    service = trial_extension_approve
 
 
-class StaffTrialExtensionReject(_StaffTrialExtensionDecision):
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         summary="Reject, with a reason emailed to the partner",
         request=StaffReasonSerializer,
-        responses=_DECISION_RESPONSES,
+        responses=decision_responses(StaffTrialExtensionSerializer),
     )
-    def post(self, request, request_id):
-        return self.decide(request, request_id, trial_extension_reject)
+)
+class StaffTrialExtensionReject(_StaffTrialExtensionDecision):
+    service = trial_extension_reject
 
 
 urlpatterns = [

@@ -6,11 +6,11 @@ Reading needs ``partners.view_partnerapplication``; the three decisions need
 refused again by the services)."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,58 +29,23 @@ from partners.services.applications import (
     application_request_info,
 )
 from portal.admin_filters import country_filter
+from portal.admin_review import (
+    ReviewDecisionMixin,
+    ReviewStatusFilter,
+    late_filter,
+    waiting_html,
+)
 from portal.admin_site import ReviewQueue, register_review_queue
 from portal.audit.admin import AuditTrailMixin
-from portal.errors import DomainError
 from portal.formats import format_date
 from portal.service_admin import NoHistoryRevertMixin, has_staff_permission
 
 
-class StatusFilter(admin.SimpleListFilter):
-    """Opens on "Awaiting review" (what the channel team has to decide); "All" is one
-    click away and kept in the address (``?status=all``)."""
-
-    title = "status"
-    parameter_name = "status"
+class StatusFilter(ReviewStatusFilter):
     default = PartnerApplication.Status.SUBMITTED
 
     def lookups(self, request, model_admin):
         return PartnerApplication.Status.choices
-
-    def value(self):
-        return super().value() or self.default
-
-    def choices(self, changelist):
-        value = self.value()
-        yield {
-            "selected": value == "all",
-            "query_string": changelist.get_query_string({self.parameter_name: "all"}),
-            "display": "All",
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": value == str(lookup),
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "all":
-            return queryset
-        return queryset.filter(status=self.value())
-
-
-class LateFilter(admin.SimpleListFilter):
-    title = "review time"
-    parameter_name = "late"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Past the review time")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return applications_late(queryset)
-        return queryset
 
 
 class ReasonForm(forms.Form):
@@ -88,7 +53,10 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(PartnerApplication)
-class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHistoryAdmin):
+class PartnerApplicationAdmin(
+    ReviewDecisionMixin, AuditTrailMixin, NoHistoryRevertMixin, SimpleHistoryAdmin
+):
+    emailed = "applicant"
     list_display = [
         "company_name",
         "partner_type",
@@ -100,7 +68,7 @@ class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHisto
     ]
     list_filter = [
         StatusFilter,
-        LateFilter,
+        late_filter(applications_late),
         "programme",
         ("partner_type", admin.RelatedOnlyFieldListFilter),  # the types applied for
         country_filter(),
@@ -178,13 +146,7 @@ class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHisto
         """Days waited against the programme's review time (a decided application: the
         days it took)."""
         age, late = application_age(application=obj)
-        label = f"{age.days} of {obj.programme.application_review_days} days"
-        if late:
-            return format_html(
-                '<span class="portal-nowrap">{}</span> <strong class="portal-late">late</strong>',
-                label,
-            )
-        return format_html('<span class="portal-nowrap">{}</span>', label)
+        return waiting_html(age.days, obj.programme.application_review_days, late)
 
     @admin.display(description="checks")
     def checks_summary(self, obj):
@@ -232,30 +194,22 @@ class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHisto
             *super().get_urls(),
         ]
 
-    def _back(self, pk):
-        return redirect(reverse("admin:partners_partnerapplication_change", args=[pk]))
-
     def _reviewable(self, request, pk) -> PartnerApplication:
         if not self.has_review_permission(request):
             raise PermissionDenied
         return get_object_or_404(PartnerApplication, pk=pk)
 
     def approve_view(self, request, pk):
-        application = self._reviewable(request, pk)
-        if request.method == "POST":
-            try:
-                organisation = application_approve(application=application, actor=request.user)
-            except DomainError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    f"Approved: {organisation.name} created; its admin is invited and the "
-                    "agreement is being generated.",
-                    messages.SUCCESS,
-                )
-            return self._back(pk)
-        return self._confirm(request, application, "Approve", None)
+        return self.decide_without_form(
+            request,
+            self._reviewable(request, pk),
+            "Approve",
+            lambda a: application_approve(application=a, actor=request.user),
+            lambda organisation: (
+                f"Approved: {organisation.name} created; its admin is invited "
+                "and the agreement is being generated."
+            ),
+        )
 
     def reject_view(self, request, pk):
         return self._with_text(
@@ -278,20 +232,14 @@ class PartnerApplicationAdmin(AuditTrailMixin, NoHistoryRevertMixin, SimpleHisto
         )
 
     def _with_text(self, request, pk, action, label, decide):
-        application = self._reviewable(request, pk)
-        form = ReasonForm(request.POST or None)
-        form.fields["text"].label = label
-        if request.method == "POST" and form.is_valid():
-            try:
-                decide(application, form.cleaned_data["text"])
-            except DomainError as exc:
-                form.add_error("text", exc.message)
-            else:
-                self.message_user(
-                    request, f"{action}: done, the applicant is emailed.", messages.SUCCESS
-                )
-                return self._back(pk)
-        return self._confirm(request, application, action, form)
+        return self.decide_with_form(
+            request,
+            self._reviewable(request, pk),
+            action,
+            ReasonForm,
+            label,
+            lambda a, data: decide(a, data["text"]),
+        )
 
     def _confirm(self, request, application, action, form):
         context = {

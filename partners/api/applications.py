@@ -5,9 +5,7 @@ import uuid
 
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,8 +31,14 @@ from partners.services.applications import (
     partner_type_for_code,
 )
 from partners.throttles import ApplicationRateThrottle
-from portal.api.pagination import LINK_HEADER_PARAMETERS, LinkHeaderPagination
 from portal.api.permissions import IsPartnerMember, StaffPermission
+from portal.api.review import (
+    StaffDecisionView,
+    StaffReviewQueue,
+    decision_responses,
+    queue_schema,
+    review_item,
+)
 from portal.api.schema import ERROR_RESPONSES
 from portal.client_address import client_ip
 from portal.errors import NotFound
@@ -68,95 +72,69 @@ class ApplicationCreateView(APIView):
         return Response(ApplicationReceiptSerializer(application).data, status=201)
 
 
-class StaffApplicationList(generics.ListAPIView):
+@queue_schema(
+    summary="The review queue, oldest first",
+    serializer=StaffApplicationSerializer,
+    status_choices=PartnerApplication.Status,
+)
+class StaffApplicationList(StaffReviewQueue):
     """The channel team's review queue (`?status=submitted`), oldest first. The body is a
     page of applications (`?page=`, `?page_size=`); the `Link` header names the next."""
 
     permission_classes = [StaffPermission("partners.view_partnerapplication")]
     serializer_class = StaffApplicationSerializer
-    pagination_class = LinkHeaderPagination
+    status_choices = PartnerApplication.Status
 
-    @extend_schema(
-        summary="The review queue, oldest first",
-        parameters=[
-            OpenApiParameter("status", str, enum=PartnerApplication.Status.values, required=False),
-            *LINK_HEADER_PARAMETERS,
-        ],
-        responses={200: StaffApplicationSerializer(many=True), **ERROR_RESPONSES(400, 403)},
-    )
-    def get(self, request, *args, **kwargs):
-        return self.list(request, *args, **kwargs)
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # drf-spectacular schema generation
-            return PartnerApplication.objects.none()
-        wanted = self.request.query_params.get("status")
-        if wanted and wanted not in PartnerApplication.Status.values:
-            raise ValidationError({"status": [f"Not one of {PartnerApplication.Status.values}."]})
-        return application_queue(status=wanted or None)
+    def queue(self, status):
+        return application_queue(status=status)
 
 
-class _StaffApplicationAction(APIView):
-    # Deciding needs more than reading: the decision views override this.
+_NOT_FOUND = "No such application."
+
+
+class StaffApplicationDetail(APIView):
+    # Deciding needs more than reading: the decision views need partners.review_application.
     permission_classes = [StaffPermission("partners.view_partnerapplication")]
 
-    def application(self, application_id) -> PartnerApplication:
-        try:
-            return applications_for_review().get(pk=application_id)
-        except PartnerApplication.DoesNotExist as exc:
-            raise NotFound("No such application.") from exc
-
-    def answer(self, application_id):
-        return Response(StaffApplicationSerializer(self.application(application_id)).data)
-
-
-class StaffApplicationDetail(_StaffApplicationAction):
     @extend_schema(
         summary="One application with its checks",
         responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(403, 404)},
     )
     def get(self, request, application_id):
-        return self.answer(application_id)
+        application = review_item(applications_for_review(), application_id, _NOT_FOUND)
+        return Response(StaffApplicationSerializer(application).data)
 
 
-class StaffApplicationApprove(_StaffApplicationAction):
+class _StaffApplicationDecision(StaffDecisionView):
+    # The reason or question of a decision goes to the service, which emails it.
     permission_classes = [StaffPermission("partners.review_application")]
+    answer_serializer = StaffApplicationSerializer
+    item_keyword = "application"
+    not_found = _NOT_FOUND
 
-    @extend_schema(
+    def items(self):
+        return applications_for_review()
+
+
+_DECISION_RESPONSES = decision_responses(StaffApplicationSerializer)
+_WITH_TEXT = "A decision that carries a text for the applicant (a reason, a question)."
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary="Approve: creates the organisation, its agreement and invitation",
         request=None,
-        responses={200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)},
+        responses=_DECISION_RESPONSES,
     )
-    def post(self, request, application_id):
-        application_approve(application=self.application(application_id), actor=request.user)
-        return self.answer(application_id)
-
-
-class _StaffApplicationDecision(_StaffApplicationAction):
-    """A decision that carries a text for the applicant (a reason, a question)."""
-
-    permission_classes = [StaffPermission("partners.review_application")]
-    serializer_class: type
-    service = None  # the service function, called with the text as ``text_field``
-    text_field = ""
-
-    def post(self, request, application_id):
-        serializer = self.serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        type(self).service(
-            application=self.application(application_id),
-            actor=request.user,
-            **{self.text_field: serializer.validated_data[self.text_field]},
-        )
-        return self.answer(application_id)
-
-
-_DECISION_RESPONSES = {200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 403, 404, 409)}
+)
+class StaffApplicationApprove(_StaffApplicationDecision):
+    service = application_approve
 
 
 @extend_schema_view(
     post=extend_schema(
         summary="Reject, with a reason emailed to the applicant",
+        description=_WITH_TEXT,
         request=ReasonSerializer,
         responses=_DECISION_RESPONSES,
     )
@@ -164,12 +142,12 @@ _DECISION_RESPONSES = {200: StaffApplicationSerializer, **ERROR_RESPONSES(400, 4
 class StaffApplicationReject(_StaffApplicationDecision):
     serializer_class = ReasonSerializer
     service = application_reject
-    text_field = "reason"
 
 
 @extend_schema_view(
     post=extend_schema(
         summary="Ask the applicant for more information",
+        description=_WITH_TEXT,
         request=MessageSerializer,
         responses=_DECISION_RESPONSES,
     )
@@ -177,7 +155,6 @@ class StaffApplicationReject(_StaffApplicationDecision):
 class StaffApplicationRequestInfo(_StaffApplicationDecision):
     serializer_class = MessageSerializer
     service = application_request_info
-    text_field = "message"
 
 
 class AgreementView(APIView):
