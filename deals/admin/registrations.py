@@ -31,6 +31,7 @@ from deals.services.review import (
     deal_reject,
     deal_request_info,
 )
+from partners.admin.organisations import LatestRowsSection, register_organisation_section
 from portal.admin_filters import country_filter
 from portal.admin_review import (
     ReviewDecisionMixin,
@@ -384,3 +385,20 @@ register_review_queue(
         counts=deal_queue_counts,
     )
 )
+
+
+class OrganisationDealsSection(LatestRowsSection, admin.TabularInline):
+    """The partner's latest deal registrations on its organisation page (staff who may
+    view them); every one is under Deals > Deal registrations."""
+
+    model = Deal
+    verbose_name_plural = "deal registrations (the latest 10)"
+    fields = ["reference", "customer_name", "product", "status", "protected_until"]
+    readonly_fields = fields
+    ordering = ["-submitted_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+
+register_organisation_section(OrganisationDealsSection)

@@ -22,6 +22,7 @@ from licensing.admin.filters import LicenceColumns, PartnerFilter, ReadOnlyAdmin
 from licensing.models import Licence, LicenceEvent, LicenceReminder, Plan, Product, Trial
 from licensing.selectors.catalogue import entitlement_lines
 from licensing.services.licences import licence_issue
+from partners.admin.organisations import LatestRowsSection, register_organisation_section
 from partners.models import Organisation
 from portal.audit.admin import AuditTrailMixin
 from portal.errors import DomainError
@@ -326,3 +327,18 @@ class LicenceReminderAdmin(LicenceColumns, ReadOnlyAdminMixin, admin.ModelAdmin)
     @admin.display(description="sent", ordering="sent_at")
     def sent(self, obj):
         return short_date(obj.sent_at)
+
+
+class OrganisationLicencesSection(LatestRowsSection, admin.TabularInline):
+    """The partner's latest licences on its organisation page (staff who may view
+    licences); every one is under Licensing > Licences."""
+
+    model = Licence
+    fk_name = "organisation"
+    verbose_name_plural = "licences (the latest 10)"
+    fields = ["product_name", "quantity", "kind", "status", "customer_name", "ends_on"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+
+register_organisation_section(OrganisationLicencesSection)

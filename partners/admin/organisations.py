@@ -164,6 +164,26 @@ ORGANISATION_SECTIONS: list[type[admin.options.InlineModelAdmin]] = [
 ]
 
 
+class LatestRowsSection(_ReadOnlyInline):
+    """A later app's section whose rows grow without bound (licences, deal registrations):
+    it shows the ``latest`` newest (by ``ordering``), so the organisation's page stays one
+    size however busy the partner is; the app's own list holds them all."""
+
+    latest = 10
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        latest = self.latest
+
+        class LatestRows(formset):
+            def get_queryset(self):
+                if not hasattr(self, "_latest_rows"):
+                    self._latest_rows = super().get_queryset()[:latest]
+                return self._latest_rows
+
+        return LatestRows
+
+
 def register_organisation_section(inline: type[admin.options.InlineModelAdmin]) -> None:
     """Add a section to every organisation's page (after the ones already there)."""
     if inline not in ORGANISATION_SECTIONS:
