@@ -144,10 +144,6 @@ class StaffApplicationSerializer(serializers.ModelSerializer):
         return self._age(application)[1]
 
 
-class ReasonSerializer(InputSerializerMixin, serializers.Serializer):
-    reason = serializers.CharField(max_length=4000)
-
-
 class MessageSerializer(InputSerializerMixin, serializers.Serializer):
     message = serializers.CharField(max_length=4000)
 

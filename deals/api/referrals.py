@@ -42,7 +42,7 @@ from deals.services.registrations import MAX_NOTES
 from partners import roles
 from portal.api.fields import InputSerializerMixin
 from portal.api.permissions import StaffPermission
-from portal.api.review import StaffDecisionView, decision_responses
+from portal.api.review import ReasonSerializer, StaffDecisionView, decision_responses
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
 
@@ -331,10 +331,6 @@ class SaleSerializer(InputSerializerMixin, serializers.Serializer):
     currency = serializers.CharField(min_length=3, max_length=3)
 
 
-class ReasonInputSerializer(InputSerializerMixin, serializers.Serializer):
-    reason = serializers.CharField(max_length=MAX_NOTES)
-
-
 class PurchaseSerializer(InputSerializerMixin, serializers.Serializer):
     purchase_date = serializers.DateField()
     list_amount = serializers.DecimalField(min_value=Decimal("0"), **_MONEY)
@@ -366,9 +362,9 @@ class ReferralRecordSaleView(_StaffReferralAction):
     service = referral_record_sale
 
 
-@_decision("Decline a lead, with a reason (staff)", ReasonInputSerializer, _LEAD)
+@_decision("Decline a lead, with a reason (staff)", ReasonSerializer, _LEAD)
 class ReferralDeclineView(_StaffReferralAction):
-    serializer_class = ReasonInputSerializer
+    serializer_class = ReasonSerializer
     answer_serializer = StaffReferralLeadSerializer
     model = ReferralLead
     item_keyword = "lead"

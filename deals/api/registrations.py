@@ -49,7 +49,7 @@ from partners import roles
 from partners.models import EngagementModel
 from portal.api.fields import InputSerializerMixin
 from portal.api.permissions import StaffPermission
-from portal.api.review import StaffDecisionView, decision_responses
+from portal.api.review import ReasonSerializer, StaffDecisionView, decision_responses
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
 
@@ -175,10 +175,6 @@ class DealLostSerializer(InputSerializerMixin, serializers.Serializer):
     reason = serializers.CharField(
         max_length=MAX_ANSWER, required=False, allow_blank=True, default=""
     )
-
-
-class DealReasonSerializer(InputSerializerMixin, serializers.Serializer):
-    reason = serializers.CharField(max_length=MAX_TEXT, help_text="Emailed to the partner.")
 
 
 class DealQuestionSerializer(InputSerializerMixin, serializers.Serializer):
@@ -366,9 +362,9 @@ class DealApproveView(_StaffDealAction):
     service = deal_approve
 
 
-@_decision("Reject, with a reason emailed to the partner (staff)", DealReasonSerializer)
+@_decision("Reject, with a reason emailed to the partner (staff)", ReasonSerializer)
 class DealRejectView(_StaffDealAction):
-    serializer_class = DealReasonSerializer
+    serializer_class = ReasonSerializer
     service = deal_reject
 
 

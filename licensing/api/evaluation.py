@@ -7,7 +7,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from licensing.api.trials import StaffNoteSerializer, StaffReasonSerializer
 from licensing.models import EvaluationLicenceRequest, RequestStatus
 from licensing.selectors.evaluation import (
     evaluation_request_age,
@@ -23,6 +22,8 @@ from partners import roles
 from portal.api.fields import InputSerializerMixin
 from portal.api.permissions import StaffPermission
 from portal.api.review import (
+    NoteSerializer,
+    ReasonSerializer,
     StaffDecisionView,
     StaffReviewQueue,
     decision_responses,
@@ -160,7 +161,7 @@ class StaffEvaluationList(StaffReviewQueue):
 
 class _StaffEvaluationDecision(StaffDecisionView):
     permission_classes = [StaffPermission("licensing.review_evaluation_licence")]
-    serializer_class = StaffReasonSerializer
+    serializer_class = ReasonSerializer
     answer_serializer = StaffEvaluationSerializer
     item_keyword = "request"
     not_found = "No such evaluation licence request."
@@ -172,19 +173,19 @@ class _StaffEvaluationDecision(StaffDecisionView):
 @extend_schema_view(
     post=extend_schema(
         summary="Approve: issues the one-year evaluation licence and emails the requester",
-        request=StaffNoteSerializer,
+        request=NoteSerializer,
         responses=decision_responses(StaffEvaluationSerializer),
     )
 )
 class StaffEvaluationApprove(_StaffEvaluationDecision):
-    serializer_class = StaffNoteSerializer
+    serializer_class = NoteSerializer
     service = evaluation_approve
 
 
 @extend_schema_view(
     post=extend_schema(
         summary="Reject, with a reason emailed to the requester",
-        request=StaffReasonSerializer,
+        request=ReasonSerializer,
         responses=decision_responses(StaffEvaluationSerializer),
     )
 )

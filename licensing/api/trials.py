@@ -31,6 +31,8 @@ from partners import roles
 from portal.api.fields import InputSerializerMixin
 from portal.api.permissions import StaffPermission
 from portal.api.review import (
+    NoteSerializer,
+    ReasonSerializer,
     StaffDecisionView,
     StaffReviewQueue,
     decision_responses,
@@ -281,16 +283,6 @@ class StaffTrialExtensionSerializer(serializers.ModelSerializer):
         return extension_request_age(request=request)[1]
 
 
-class StaffReasonSerializer(InputSerializerMixin, serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
-
-
-class StaffNoteSerializer(InputSerializerMixin, serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default="", help_text="Optional note."
-    )
-
-
 @queue_schema(
     summary="Trial extension requests, oldest first",
     serializer=StaffTrialExtensionSerializer,
@@ -309,7 +301,7 @@ class StaffTrialExtensionList(StaffReviewQueue):
 
 class _StaffTrialExtensionDecision(StaffDecisionView):
     permission_classes = [StaffPermission("licensing.review_trial_extension")]
-    serializer_class = StaffReasonSerializer
+    serializer_class = ReasonSerializer
     answer_serializer = StaffTrialExtensionSerializer
     item_keyword = "request"
     not_found = "No such trial extension request."
@@ -321,19 +313,19 @@ class _StaffTrialExtensionDecision(StaffDecisionView):
 @extend_schema_view(
     post=extend_schema(
         summary="Approve: the trial runs until the requested end; the partner is emailed",
-        request=StaffNoteSerializer,
+        request=NoteSerializer,
         responses=decision_responses(StaffTrialExtensionSerializer),
     )
 )
 class StaffTrialExtensionApprove(_StaffTrialExtensionDecision):
-    serializer_class = StaffNoteSerializer
+    serializer_class = NoteSerializer
     service = trial_extension_approve
 
 
 @extend_schema_view(
     post=extend_schema(
         summary="Reject, with a reason emailed to the partner",
-        request=StaffReasonSerializer,
+        request=ReasonSerializer,
         responses=decision_responses(StaffTrialExtensionSerializer),
     )
 )

@@ -18,7 +18,6 @@ from partners.serializers import (
     ApplicationReceiptSerializer,
     ApplicationSubmitSerializer,
     MessageSerializer,
-    ReasonSerializer,
     SignSerializer,
     StaffApplicationSerializer,
 )
@@ -33,6 +32,7 @@ from partners.services.applications import (
 from partners.throttles import ApplicationRateThrottle
 from portal.api.permissions import IsPartnerMember, StaffPermission
 from portal.api.review import (
+    ReasonSerializer,
     StaffDecisionView,
     StaffReviewQueue,
     decision_responses,

@@ -14,14 +14,36 @@ service returned it. The service checks the permission again and raises the doma
 
 from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.fields import InputSerializerMixin
 from portal.api.pagination import LINK_HEADER_PARAMETERS, LinkHeaderPagination
 from portal.api.schema import ERROR_RESPONSES
 from portal.errors import NotFound
+
+#: A reviewer's reason or note is emailed and kept with the decision (a text column).
+REASON_MAX_LENGTH = 4000
+
+
+class ReasonSerializer(InputSerializerMixin, serializers.Serializer):
+    """A decision's required reason (a rejection), emailed to the partner or applicant."""
+
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+
+class NoteSerializer(InputSerializerMixin, serializers.Serializer):
+    """A decision's optional note (an approval)."""
+
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional note.",
+    )
 
 
 class StaffReviewQueue(generics.ListAPIView):
