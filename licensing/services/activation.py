@@ -25,7 +25,11 @@ from django.utils import timezone
 from licensing.keys import key_digest, new_licence_key, normalise_key
 from licensing.models import Activation, Licence, LicenceEvent
 from licensing.selectors.activation import live_activation_count
-from licensing.services.licences import licence_audited_values, licence_event_record
+from licensing.services.licences import (
+    licence_audited_values,
+    licence_event_record,
+    lock_licence,
+)
 from licensing.services.signing import signing_key_current
 from licensing.signing import sign
 from partners import roles
@@ -118,7 +122,7 @@ def activation_deactivate(*, activation_id: uuid.UUID | str, key: str) -> Activa
 def activation_release(*, actor, activation: Activation) -> Activation:
     """The owning partner (a role that manages licences) frees a machine, say one that
     died before it could deactivate itself. Runs in the caller's own context."""
-    licence = Licence.objects.select_for_update().get(pk=activation.licence_id)
+    licence = lock_licence(activation.licence_id)
     _ensure_may_manage_licence(actor=actor, licence=licence)
     activation = Activation.objects.select_related("signing_key").get(
         pk=activation.pk, licence=licence

@@ -31,7 +31,11 @@ from django.utils import timezone
 from licensing.entitlements import quantity_in_words
 from licensing.models import CustomerLink, Licence, LicenceEvent
 from licensing.selectors.links import LinkGone, customer_link_check, link_url
-from licensing.services.licences import licence_audited_values, licence_event_record
+from licensing.services.licences import (
+    licence_audited_values,
+    licence_event_record,
+    lock_licence,
+)
 from partners import roles
 from partners.models import Membership
 from portal.errors import Conflict, DomainError, Forbidden
@@ -236,16 +240,6 @@ def customer_link_send(*, link_id, reminder: bool = False) -> bool:
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def lock_licence(licence_id) -> Licence:
-    """Row-lock the licence (first in the fixed order: licence, then its links and
-    seats), with its partner and programme."""
-    return (
-        Licence.objects.select_for_update(of=("self",))
-        .select_related("organisation", "product__programme")
-        .get(pk=licence_id)
-    )
 
 
 def _ensure_may_manage_licences(*, actor, licence: Licence) -> None:

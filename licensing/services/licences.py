@@ -135,6 +135,17 @@ def licence_issue(
     return licence
 
 
+def lock_licence(licence_id) -> Licence:
+    """The one row lock of a licence, taken first whenever a change also touches its
+    links, seats, activations or trial (the fixed order: licence, then what hangs off it);
+    with its partner and programme."""
+    return (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("organisation", "product__programme")
+        .get(pk=licence_id)
+    )
+
+
 def licence_event_record(
     *,
     licence: Licence,

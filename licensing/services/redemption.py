@@ -36,8 +36,7 @@ from licensing.entitlements import entitlements_in_words, quantity_in_words
 from licensing.keys import key_digest, key_from_bytes, key_hint
 from licensing.models import CustomerLink, Licence, LicenceEvent, Unit
 from licensing.selectors.links import INVALID_LINK, LinkInvalid, customer_link_check, link_url
-from licensing.services.binding import lock_licence
-from licensing.services.licences import licence_audited_values, licence_event_record
+from licensing.services.licences import licence_audited_values, licence_event_record, lock_licence
 from partners import roles
 from partners.models import Membership
 from partners.selectors.programme import is_embargoed

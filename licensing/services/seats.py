@@ -17,8 +17,7 @@ from django.core.validators import validate_email
 
 from licensing.models import CustomerLink, Licence, LicenceEvent, Seat, Unit
 from licensing.selectors.links import INVALID_LINK, LinkInvalid, customer_link_check
-from licensing.services.binding import lock_licence
-from licensing.services.licences import licence_audited_values, licence_event_record
+from licensing.services.licences import licence_audited_values, licence_event_record, lock_licence
 from portal.errors import Conflict, DomainError, NotFound
 from portal.tenancy.context import system_context
 

@@ -29,7 +29,12 @@ from licensing.selectors.trials import (
     trial_products,
     trial_total_days,
 )
-from licensing.services.licences import licence_audited_values, licence_event_record, licence_issue
+from licensing.services.licences import (
+    licence_audited_values,
+    licence_event_record,
+    licence_issue,
+    lock_licence,
+)
 from licensing.services.requests import (
     clean_text,
     request_decide,
@@ -50,10 +55,6 @@ _NOT_A_REVIEWER = "Deciding on trial extensions needs the permission to review t
 
 
 # --- the partner's side -------------------------------------------------------------------
-
-
-def lock_licence(licence: Licence) -> Licence:
-    return Licence.objects.select_for_update().get(pk=licence.pk)
 
 
 def offered_product(*, organisation, code):
@@ -151,7 +152,7 @@ def trial_extend(*, actor, organisation, role: str | None, licence: Licence, end
     request."""
     require_licence_manager(role)
     ends_on = _clean_ends_on(ends_on)
-    licence = lock_licence(licence)
+    licence = lock_licence(licence.pk)
     programme = organisation.partner_type.programme
     today = timezone.localdate()
     _ensure_running(licence, today)
@@ -208,7 +209,7 @@ def trial_extension_request(
         limit=4000,
         required=True,
     )
-    licence = lock_licence(licence)
+    licence = lock_licence(licence.pk)
     programme = organisation.partner_type.programme
     _ensure_running(licence, timezone.localdate())
     limit = trial_max_ends_on(licence=licence, programme=programme)
@@ -299,7 +300,7 @@ def trial_extension_approve(
     while the request waited runs again."""
     require_staff_permission(actor, REVIEW_PERMISSION, _NOT_A_REVIEWER)
     request = _lock_pending(request)
-    licence = lock_licence(request.licence)
+    licence = lock_licence(request.licence_id)
     if licence.status == Licence.Status.CANCELLED:
         raise Conflict("The trial was cancelled; reject the request instead.", code="cancelled")
     if request.ends_on <= licence.ends_on:
