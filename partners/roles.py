@@ -22,6 +22,8 @@ EDIT_PROFILE = frozenset({ADMIN})
 VIEW_INVOICES = frozenset({ADMIN, FINANCE})
 #: Register deals and referrals, get quotes.
 REGISTER_DEALS = frozenset({ADMIN, SALES})
+#: Get quotes, place orders (for customers or the organisation's own use).
+BUY = frozenset({ADMIN, SALES})
 #: Bind licences to customers, request trials and NFR licences.
 MANAGE_LICENCES = frozenset({ADMIN, SALES, TECHNICAL})
 #: Receive the reminders before the organisation's licences and trials end.

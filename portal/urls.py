@@ -17,6 +17,7 @@ api_v1_urls = [
     path("", include("partners.api_urls")),
     path("", include("licensing.api_urls")),
     path("", include("deals.api_urls")),
+    path("", include("billing.api_urls")),
 ]
 
 
@@ -53,6 +54,7 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("licensing.urls")),
     path("", include("deals.urls")),
+    path("", include("billing.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

@@ -161,12 +161,32 @@ def _outcome(response) -> str:
     return str(response.status_code)
 
 
-def _shows_no_other_tenant(response, caller, tenants, where) -> None:
+def _shows_no_other_tenant(response, caller, tenants, where, supplied=frozenset()) -> None:
+    """No other tenant's id or name, except the resellers whose rows the caller reads as
+    their distributor (``supplied``: their keys)."""
     body = _body(response)
     for other in tenants:
-        if other is not caller.tenant:
+        if other is not caller.tenant and _key(other) not in supplied:
             assert str(other.organisation.id) not in body, (*where, "shows", other.organisation)
             assert other.organisation.name not in body, (*where, "shows", other.organisation)
+
+
+def _supplies(caller, obj) -> bool:
+    """Whether the caller's organisation reads ``obj`` as the distributor it was placed
+    through (two-tier distribution: read-only, never changed)."""
+    return getattr(obj, "distributor_id", None) == caller.tenant.organisation.pk
+
+
+def _suppliers(case, caller) -> frozenset[str]:
+    """The caller's own distributor, where the route may name it (``shows_supplier``)."""
+    distributor = caller.tenant.organisation.distributor_id
+    return frozenset({str(distributor)}) if case.shows_supplier and distributor else frozenset()
+
+
+def _supplied_keys(caller, tenants, owned) -> frozenset[str]:
+    return frozenset(
+        _key(t) for t in tenants if t is not caller.tenant and _supplies(caller, owned[_key(t)])
+    )
 
 
 def _unchanged(before, label) -> dict:
@@ -281,8 +301,14 @@ def _tenant_object(case, caller, tenants, status, owned, where) -> None:
         for other in tenants:
             if other is caller.tenant:
                 continue
-            url = _path(case, owned[_key(other)])
-            response = _call(caller.client, method, url, case.data.get(method))
+            obj = owned[_key(other)]
+            response = _call(caller.client, method, _path(case, obj), case.data.get(method))
+            if method == "get" and _supplies(caller, obj):
+                # The distributor reads what was placed through it, and nothing of a third.
+                _expect(response, "200" if allowed else refusal, (*where, method, "supplied"))
+                others = [t for t in tenants if t not in (caller.tenant, other)]
+                _shows_no_other_tenant(response, caller, others, (*where, method, "supplied"))
+                continue
             _expect(response, "404" if allowed else refusal, (*where, method, "foreign"))
         if method != "get" and allowed:
             continue  # the owner's allowed writes run last, on fresh objects
@@ -297,7 +323,8 @@ def _tenant_collection(case, caller, tenants, status, owned, where) -> None:
         if method != "get" and allowed:
             continue  # the owner's allowed writes run last
         response = _call(caller.client, method, case.path, case.data.get(method))
-        _shows_no_other_tenant(response, caller, tenants, (*where, method))
+        supplied = _supplied_keys(caller, tenants, owned)
+        _shows_no_other_tenant(response, caller, tenants, (*where, method), supplied)
         if not allowed:
             _expect(response, _refusal(case.path, status=status, statuses=case.statuses), where)
             continue
@@ -305,8 +332,13 @@ def _tenant_collection(case, caller, tenants, status, owned, where) -> None:
         body = _body(response)
         assert str(owned[_key(caller.tenant)].pk) in body, (*where, "misses its own")
         for other in tenants:
-            if other is not caller.tenant:
-                assert str(owned[_key(other)].pk) not in body, (*where, "shows", other.organisation)
+            if other is caller.tenant:
+                continue
+            shown = str(owned[_key(other)].pk) in body
+            if _key(other) in supplied:
+                assert shown, (*where, "misses what it supplied", other.organisation)
+            else:
+                assert not shown, (*where, "shows", other.organisation)
 
 
 def _owners_allowed_writes(name, case, everyone, tenants, status) -> None:
@@ -331,7 +363,7 @@ def _owners_allowed_writes(name, case, everyone, tenants, status) -> None:
                 where = (name, status, str(caller), method, "own write")
                 assert response.status_code not in REACHED_NOT, (*where, response.status_code)
                 assert response.status_code < 500, where
-                _shows_no_other_tenant(response, caller, tenants, where)
+                _shows_no_other_tenant(response, caller, tenants, where, _suppliers(case, caller))
                 assert changed(before, snapshot(), owners=others) == [], where
 
 

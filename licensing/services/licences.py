@@ -43,12 +43,14 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     )
 
 
-def default_term_end(*, kind: str, starts_on: datetime.date, plan: Plan | None, programme):
+def default_term_end(
+    *, kind: str, starts_on: datetime.date, billing_period: str, programme
+) -> datetime.date:
     """The term's last day (``ends_on`` is inclusive: the licence is valid through it).
     A year from 29 Nov 2026 ends on 28 Nov 2027; a 30-day trial from 1 Nov ends on 30 Nov."""
     if kind == Licence.Kind.TRIAL:
         return starts_on + datetime.timedelta(days=programme.trial_days - 1)
-    months = 1 if plan is not None and plan.billing_period == BillingPeriod.MONTHLY else 12
+    months = 1 if billing_period == BillingPeriod.MONTHLY else 12
     return add_months(starts_on, months) - datetime.timedelta(days=1)
 
 
@@ -71,6 +73,7 @@ def licence_issue(
     distributor=None,
     customer_name: str = "",
     source: str = "",
+    billing_period: str = "",
 ) -> Licence:
     """Create an unbound licence of ``product`` for ``organisation`` (the partner that owns
     the sale), copying the product's entitlements and name so later catalogue edits leave
@@ -96,9 +99,10 @@ def licence_issue(
     if distributor is not None and distributor.pk == organisation.pk:
         raise DomainError("A partner is not its own distributor.", field="distributor")
 
+    billing_period = billing_period or (plan.billing_period if plan is not None else "")
     starts_on = starts_on or timezone.localdate()
     ends_on = ends_on or default_term_end(
-        kind=kind, starts_on=starts_on, plan=plan, programme=programme
+        kind=kind, starts_on=starts_on, billing_period=billing_period, programme=programme
     )
     if ends_on < starts_on:
         raise DomainError("The term cannot end before it starts.", field="ends_on", code="invalid")
@@ -113,7 +117,7 @@ def licence_issue(
         product_code=product.code,
         product_name=str(product),
         unit=product.unit,
-        billing_period=plan.billing_period if plan is not None else "",
+        billing_period=billing_period,
         quantity=quantity,
         entitlements=product.entitlements(),
         machine_limit=product.machine_limit,

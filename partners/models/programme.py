@@ -60,6 +60,17 @@ class Programme(models.Model):
         default=False,
         help_text="First sale at list price; the discount is credited for 12 months (XO).",
     )
+    nonprofit_discount_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=PERCENT,
+        help_text="Charity, education and non-profit discount off list, before the partner "
+        "discount, for types that allow it.",
+    )
+    quote_validity_days = models.PositiveSmallIntegerField(
+        default=30, help_text="How long a quote can be ordered at its prices."
+    )
     min_years_in_operation = models.PositiveSmallIntegerField(
         default=0, help_text="Shown to reviewers as an application check (Mattermost: 2)."
     )

@@ -36,15 +36,25 @@ def public_partner_types():
     return PartnerType.objects.filter(programme__is_default=True).select_related("programme")
 
 
-def discount_percent(
+def discount_rule_for(
     *, partner_type: PartnerType, tier_level: int | None, engagement_model: str
-) -> Decimal:
-    """The partner discount of the most specific matching rule (type, tier, engagement
-    model; an empty part of a rule matches anything). No matching rule: no discount."""
+) -> DiscountRule | None:
+    """The most specific rule matching type, tier and engagement model (an empty part of
+    a rule matches anything); None when no rule matches (no discount). The pricing engine
+    prices with it and names it."""
     rules = _matching_rules(partner_type=partner_type, tier_level=tier_level).filter(
         Q(engagement_model=engagement_model) | Q(engagement_model="")
     )
-    best = _most_specific(rules, engagement_model=engagement_model)
+    return _most_specific(rules, engagement_model=engagement_model)
+
+
+def discount_percent(
+    *, partner_type: PartnerType, tier_level: int | None, engagement_model: str
+) -> Decimal:
+    """The partner discount of ``discount_rule_for``'s rule; no matching rule: none."""
+    best = discount_rule_for(
+        partner_type=partner_type, tier_level=tier_level, engagement_model=engagement_model
+    )
     return best.percent if best else Decimal("0")
 
 

@@ -23,6 +23,8 @@ _PROGRAMME_FIELDS = [
     "discount_requires_deal_registration",
     "min_customer_sales_per_year",
     "first_sale_credit",
+    "nonprofit_discount_percent",
+    "quote_validity_days",
     "min_years_in_operation",
     "requires_named_customer",
     "application_review_days",
@@ -52,6 +54,7 @@ _TYPE_FIELDS = [
     "evaluation_licence_users",
 ]
 _DECIMALS = {
+    "nonprofit_discount_percent",
     "min_gross_invoiced",
     "min_partner_owned_share",
     "max_co_led_share",

@@ -50,6 +50,22 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
         ("referrals", "referral-fees"),
     ),
     (
+        "Selling",
+        "Pricing previews (every step of the engine), quotes and their PDFs, and orders "
+        "for named end customers (reseller space) or your own use (personal space).",
+        ("pricing", "quotes", "orders"),
+    ),
+    (
+        "Billing account",
+        "Who the vendor invoices: your legal name, address and VAT number.",
+        ("billing",),
+    ),
+    (
+        "Distribution",
+        "Distributors: the resellers attached to you and the resale discount you give them.",
+        ("resellers",),
+    ),
+    (
         "Contact requests",
         "What visitors wrote to the organisation through the partner locator.",
         ("contact-requests",),

@@ -79,6 +79,8 @@ SYSTEM_CONTEXTS = frozenset(
         "team:invitee-check",
         # Whether another partner holds a deal's opportunity: a boolean, nothing else.
         "deals:opportunity-check",
+        # A reseller's distributor's resale discount and tax identity, for pricing.
+        "billing:distributor-terms",
         # Benchmarks (bench/) fill and read a scratch database.
         "bench:directory",
     }

@@ -128,6 +128,7 @@ def test_system_contexts_come_from_a_reviewed_list():
         "public:licence-seats",
         "team:invitee-check",
         "deals:opportunity-check",
+        "billing:distributor-terms",
         "task:deals.expire_registrations",
         "bench:directory",
     } == SYSTEM_CONTEXTS

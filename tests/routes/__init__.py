@@ -12,6 +12,7 @@ from tests.routes import (
     directory,
     licences,
     onboarding,
+    orders,
     redemption,
     site,
     team,
@@ -33,6 +34,7 @@ ROUTES: dict[str, object] = {
     **activation.ROUTES,
     **trials.ROUTES,
     **deals.ROUTES,
+    **orders.ROUTES,
 }
 
 GROUPS = site.GROUPS

@@ -62,6 +62,12 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
         "programme data, not tenant rows: the active catalogue of the caller's own "
         "programme (licensing.selectors.catalogue.catalogue_for), never another programme's",
     ),
+    "billing.api.pricing.PricingPreviewView": (
+        MEMBER,
+        "prices the caller's own sale (its deal looked up with owned_by), or a sale of a "
+        "reseller attached to the caller (billing.services.two_tier.attached_reseller, 404 "
+        "otherwise) in that reseller's context",
+    ),
     "deals.api.registrations.DealApproveView": (STAFF, _DEAL_REVIEW),
     "deals.api.registrations.DealRejectView": (STAFF, _DEAL_REVIEW),
     "deals.api.registrations.DealRequestInfoView": (STAFF, _DEAL_REVIEW),

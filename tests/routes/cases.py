@@ -45,6 +45,9 @@ class _MemberRoute:
     #: What a logged-in user who belongs to no organisation gets (``/api/v1/me`` answers
     #: them, with no organisation).
     without_organisation: int = 403
+    #: Whether a reseller's response may name the distributor that supplies it (a price
+    #: from its distributor names who sells): that tenant's name and id are then allowed.
+    shows_supplier: bool = False
 
     def allows(self, method: str, *, role: str, status: str) -> bool:
         return status in self.statuses and role in self.roles.get(method, ALL)

@@ -101,9 +101,10 @@ def callers(tenants) -> list[Caller]:
 
 
 def supply(reseller, distributor) -> None:
-    """Two-tier distribution, so that the tenants are related as in production. No route
-    serves distributor-visible rows yet; the first that does needs a case kind saying what
-    the distributor may read (TenantObject expects a 404 from every other tenant)."""
+    """Two-tier distribution, so that the tenants are related as in production: a row
+    placed through the distributor (``distributor`` set: orders, quotes, licences) is
+    readable by it, never writable (tests/test_cross_tenant.py expects 200 on GET and 404
+    on every other method from the distributor, 404 from everyone else)."""
     with observe():
         Organisation.objects.filter(pk=reseller.organisation.pk).update(
             distributor=distributor.organisation

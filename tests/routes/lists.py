@@ -31,6 +31,7 @@ from partners.models import (
 )
 from portal.audit.services import audit_record
 from portal.models import OutboxTask
+from tests.billing.factories import place_order
 from tests.deals.factories import make_deal, make_fee, make_lead, product_for
 from tests.factories import (
     MembershipFactory,
@@ -350,6 +351,14 @@ def _licence(tenant):
     return licence
 
 
+def _order(tenant):
+    """Orders of both spaces, one with redemption codes."""
+    n = _n()
+    if n % 3 == 0:
+        return place_order(tenant.organisation, space="personal")
+    return place_order(tenant.organisation, customer_name=f"Customer {n}")
+
+
 def _deal(tenant):
     """Registrations of every status, each with its history, one of them in conflict
     with another partner's approved one (so the admin shows a holder)."""
@@ -488,6 +497,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "licensing:licences": ListRoute(_licence),
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "deals:list": ListRoute(_deal),
+    "billing:order-list": ListRoute(_order),
+    "api:pricing-preview": NotAList("a price preview (POST): one sale's prices, no list"),
     "deals:referrals": ListRoute(_lead),
     "deals:referrals_statement": ListRoute(_converted),
     "deals:new": NotAList("the registration form (the catalogue's products: one query)"),

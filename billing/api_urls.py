@@ -1,0 +1,7 @@
+"""The billing app's API routes; each area keeps its own list in billing/api/<area>.py."""
+
+from billing.api import pricing
+
+urlpatterns = [
+    *pricing.urlpatterns,
+]

@@ -1,0 +1,303 @@
+"""Placing orders (SPEC §3.5, §3.10): for a named end customer in the reseller space, or
+for the partner's own use in the personal space; priced by the engine (or at a quote's
+prices), each line fulfilled at once by licensing (an unbound licence ready to bind, or a
+batch of single-use redemption codes).
+
+The page, the API and a quote's conversion all call ``order_place`` / ``order_create``;
+a distributor ordering for an attached reseller calls ``order_place_for_reseller``.
+
+Idempotency: an ``Idempotency-Key`` is inserted first, in the order's transaction, under
+a unique index. A second request with the same key waits on that index until the first
+commits, then finds the key: the same body returns the first order, another body is
+refused. A rolled-back order takes its key (and its reference number) with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from billing.models import IdempotencyKey, Order, OrderLine, RedemptionCode, Space
+from billing.services.documents import priced_document_values, priced_line_values
+from billing.services.pricing import price_sale
+from billing.services.sale_input import sale_customer_validate, sale_request_build
+from billing.services.two_tier import acting_for_reseller, attached_reseller
+from deals.models import Deal
+from deals.services.registrations import deal_mark_won, next_reference
+from licensing.models import Licence
+from licensing.services.licences import licence_issue
+from partners import roles
+from partners.models import Organisation
+from portal.audit.services import audit_record
+from portal.errors import Conflict, DomainError, Forbidden
+
+NOT_A_BUYER = "Your role in your organisation does not allow placing orders."
+MAX_KEY = 200
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+@dataclass(frozen=True)
+class Placed:
+    order: Order
+    created: bool  # False: an earlier request with the same Idempotency-Key made it
+
+
+def require_buyer_role(role: str | None) -> None:
+    if role not in roles.BUY:
+        raise Forbidden(NOT_A_BUYER, code="permission_denied")
+
+
+def request_digest(data: dict) -> str:
+    """The body's fingerprint for idempotency: canonical JSON (sorted keys)."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def redemption_code() -> str:
+    """``XXXX-XXXX-XXXX-XXXX``: 80 bits from the OS's generator."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def _customer(*, organisation: Organisation, actor, space: str, data: dict) -> dict:
+    if space == Space.PERSONAL:
+        # The partner's own use: the partner is the customer.
+        return {
+            "customer_name": organisation.name,
+            "customer_email": getattr(actor, "email", "") or "",
+            "customer_country": str(organisation.country),
+        }
+    return sale_customer_validate(organisation=organisation, data=data)
+
+
+def _fulfilments(data: dict) -> list[str]:
+    lines = data.get("lines") or [{}]
+    result = []
+    for line in lines:
+        fulfilment = line.get("fulfilment") or OrderLine.Fulfilment.LICENCE
+        if fulfilment not in OrderLine.Fulfilment.values:
+            raise DomainError("Fulfil a line as a licence or as codes.", field="fulfilment")
+        if fulfilment == OrderLine.Fulfilment.LICENCE and line.get("copies", 1) != 1:
+            raise DomainError(
+                "Several copies of a line are sold as redemption codes (fulfilment: codes).",
+                field="copies",
+                code="copies_need_codes",
+            )
+        result.append(fulfilment)
+    return result
+
+
+def order_create(
+    *,
+    organisation: Organisation,
+    actor,
+    header: dict,
+    lines: list[dict],
+    fulfilments: list[str],
+    deal: Deal | None,
+    role: str | None,
+    quote=None,
+    placed_by_distributor: bool = False,
+) -> Order:
+    """Write the order, its lines and what fulfils them, in the caller's transaction.
+    ``header`` and ``lines`` are the stored values (from the engine, or from a quote)."""
+    today = timezone.localdate()
+    order = Order.objects.create(
+        organisation=organisation,
+        reference=next_reference(year=today.year, prefix="SO"),
+        deal=deal,
+        quote=quote,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        placed_by_distributor=placed_by_distributor,
+        **header,
+    )
+    kind = Licence.Kind.NFR if order.space == Space.PERSONAL else Licence.Kind.CUSTOMER
+    for values, fulfilment in zip(lines, fulfilments, strict=True):
+        line = OrderLine.objects.create(order=order, fulfilment=fulfilment, **values)
+        if fulfilment == OrderLine.Fulfilment.LICENCE:
+            line.licence = licence_issue(
+                actor=actor,
+                organisation=organisation,
+                product=line.product,
+                quantity=line.quantity,
+                kind=kind,
+                plan=line.plan,
+                starts_on=today,
+                distributor=order.distributor,
+                customer_name=order.customer_name,
+                source=f"order {order.reference}",
+                billing_period=order.billing_period,
+            )
+            line.save(update_fields=["licence"])
+        else:
+            RedemptionCode.objects.bulk_create(
+                RedemptionCode(
+                    organisation=organisation,
+                    distributor=order.distributor,
+                    line=line,
+                    code=redemption_code(),
+                )
+                for _ in range(line.copies)
+            )
+    if deal is not None and deal.status == Deal.Status.APPROVED:
+        deal_mark_won(deal=deal, actor=actor, role=role)
+    audit_record(
+        actor=actor,
+        action="order.placed",
+        obj=order,
+        organisation=organisation,
+        after={
+            "reference": order.reference,
+            "space": order.space,
+            "customer": order.customer_name,
+            "currency": order.currency,
+            "gross_amount": order.gross_amount,
+            "net_amount": order.net_amount,
+            "total": order.total,
+            "deal": deal.reference if deal else "",
+            "distributor": order.distributor.name if order.distributor else "",
+            "quote": quote.reference if quote else "",
+        },
+        summary=f"Order {order.reference} placed: {order.customer_name}, "
+        f"{order.total} {order.currency}",
+    )
+    notify_order_placed(order)
+    return order
+
+
+def notify_order_placed(order: Order) -> None:
+    """Email the buyer's administrators after the commit (ids only)."""
+    from billing.tasks import send_order_email  # tasks import the services
+
+    send_order_email.delay_on_commit(
+        organisation_id=str(order.organisation_id), order_id=str(order.pk), event="placed"
+    )
+
+
+def _place(
+    *,
+    organisation: Organisation,
+    actor,
+    role: str | None,
+    data: dict,
+    placed_by_distributor: bool,
+) -> Order:
+    sale = sale_request_build(organisation=organisation, data=data)
+    customer = _customer(organisation=organisation, actor=actor, space=sale.space, data=data)
+    fulfilments = _fulfilments(data)
+    pricing = price_sale(sale)
+    header = {**priced_document_values(pricing), **customer}
+    header["customer_nonprofit"] = sale.customer_nonprofit
+    lines = [priced_line_values(line, position=i) for i, line in enumerate(pricing.lines, 1)]
+    for values, line in zip(lines, pricing.lines, strict=True):
+        values["copies"] = line.copies
+    return order_create(
+        organisation=organisation,
+        actor=actor,
+        header=header,
+        lines=lines,
+        fulfilments=fulfilments,
+        deal=sale.deal,
+        role=role,
+        placed_by_distributor=placed_by_distributor,
+    )
+
+
+def order_place(
+    *,
+    organisation: Organisation,
+    actor,
+    role: str | None,
+    data: dict,
+    idempotency_key: str = "",
+    placed_by_distributor: bool = False,
+) -> Placed:
+    """Place an order from ``data`` (the API's body: customer_name, customer_country,
+    customer_email, billing_period, lines, space, deal, customer_nonprofit)."""
+    require_buyer_role(role)
+    key = (idempotency_key or "").strip()
+    if len(key) > MAX_KEY:
+        raise DomainError(
+            f"Idempotency-Key: at most {MAX_KEY} characters.", field="idempotency_key"
+        )
+    if not key:
+        with transaction.atomic():
+            order = _place(
+                organisation=organisation,
+                actor=actor,
+                role=role,
+                data=data,
+                placed_by_distributor=placed_by_distributor,
+            )
+        return Placed(order=order, created=True)
+
+    digest = request_digest(data)
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(
+                organisation=organisation,
+                key=key,
+                request_digest=digest,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            order = _place(
+                organisation=organisation,
+                actor=actor,
+                role=role,
+                data=data,
+                placed_by_distributor=placed_by_distributor,
+            )
+            record.order = order
+            record.save(update_fields=["order"])
+        return Placed(order=order, created=True)
+    except IntegrityError:
+        pass  # the same key committed first (we waited on its index entry)
+    record = (
+        IdempotencyKey.objects.owned_by(organisation)
+        .select_related("order")
+        .filter(key=key)
+        .first()
+    )
+    if record is None or record.order is None:  # pragma: no cover - the winner committed
+        raise Conflict("This Idempotency-Key is in use; retry.", code="idempotency_in_progress")
+    if record.request_digest != digest:
+        raise Conflict(
+            "This Idempotency-Key was used with another request body: use a new key.",
+            code="idempotency_key_reused",
+        )
+    return Placed(order=record.order, created=False)
+
+
+def order_place_for_reseller(
+    *,
+    distributor: Organisation,
+    reseller_id,
+    actor,
+    role: str | None,
+    data: dict,
+    idempotency_key: str = "",
+) -> Placed:
+    """A distributor orders for a reseller attached to it: the order is the reseller's
+    (written in the reseller's context, the audit naming the distributor's user) and the
+    distributor reads it, as any order placed through it."""
+    require_buyer_role(role)
+    reseller = attached_reseller(distributor=distributor, reseller_id=reseller_id)
+    if data.get("space", Space.RESELLER) != Space.RESELLER:
+        raise DomainError(
+            "A distributor orders for a reseller's customer (the reseller space).",
+            field="space",
+        )
+    with acting_for_reseller(distributor=distributor, reseller=reseller):
+        return order_place(
+            organisation=reseller,
+            actor=actor,
+            role=role,
+            data=data,
+            idempotency_key=f"{distributor.pk}:{idempotency_key}" if idempotency_key else "",
+            placed_by_distributor=True,
+        )

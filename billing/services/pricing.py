@@ -1,0 +1,388 @@
+"""The pricing engine (SPEC §3.5): the one place a sale is priced. The preview, quotes,
+orders, upgrades and renewals all call ``price_sale``; nothing else multiplies a price.
+
+Per line, in this order:
+  list price x quantity x period
+  -> charity / education / non-profit discount (the customer declared eligible, the
+     partner type allows it, reseller space only)
+  -> partner discount (the most specific rule of programme x type x tier x engagement
+     model; no approved deal registration is late involvement; a programme that requires
+     a registration gives none without one; the personal space gives none)
+  -> credit applied (the partner's balance, upgrade credit notes: billing fills it in)
+  -> tax (decided by the party invoiced, billing.tax)
+  -> total.
+
+Each amount is rounded half-up to the cent once, at the step that makes it; totals are
+sums of the rounded lines. Monthly billing of a product with only a yearly plan is the
+yearly price / 12. "Gross" is list less the charity discount: what counts for the tiers
+(SPEC §3.4: $1,000 list at 30 % counts $1,000 and pays $700).
+
+Two-tier (SPEC §1): a reseller attached to a distributor buys in the reseller space
+through it. The vendor sells to the distributor at the distributor's own discount (its
+type, tier and the deal's engagement model) and invoices the distributor; the distributor
+sells to the reseller at the resale discount it set (``ResellerDiscount``). A line's main
+amounts are then the reseller's price from the distributor; ``distributor_*`` the vendor's
+price to the distributor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from billing.models import BillingAccount, ResellerDiscount, Space, TaxRate
+from billing.money import ZERO, percent_of, quantize_price
+from billing.tax import TaxTreatment, tax_treatment
+from licensing.models import BillingPeriod, Plan, Product, Unit
+from partners.models import EngagementModel, Organisation
+from partners.selectors.programme import discount_rule_for
+from portal.errors import DomainError
+from portal.tenancy.context import system_context
+from portal.vendor.selectors import current_vendor
+
+#: The one system context pricing opens: a reseller's distributor's terms (see below).
+DISTRIBUTOR_TERMS = "billing:distributor-terms"
+MONTHS_PER_YEAR = Decimal("12")
+UNIT_PRICE_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    product: Product
+    quantity: int
+    copies: int = 1
+
+
+@dataclass(frozen=True)
+class SaleRequest:
+    """A validated sale to price (billing.services.sale_input builds it from input)."""
+
+    organisation: Organisation
+    billing_period: str
+    space: str
+    lines: tuple[LineRequest, ...]
+    customer_country: str = ""
+    customer_nonprofit: bool = False
+    deal: object | None = None  # an approved (or won) deals.Deal of ``organisation``
+    credit_available: Decimal = ZERO
+
+
+@dataclass
+class PricedLineResult:
+    product: Product
+    plan: Plan
+    quantity: int
+    copies: int
+    unit_price: Decimal
+    list_amount: Decimal
+    charity_discount_percent: Decimal
+    charity_discount: Decimal
+    gross_amount: Decimal
+    partner_discount_percent: Decimal
+    partner_discount: Decimal
+    discount_rule: str
+    credit_applied: Decimal
+    net_amount: Decimal
+    tax_rate: Decimal
+    tax: Decimal
+    total: Decimal
+    distributor_discount_percent: Decimal = ZERO
+    distributor_discount: Decimal = ZERO
+    distributor_net: Decimal = ZERO
+    distributor_tax: Decimal = ZERO
+
+
+@dataclass
+class Pricing:
+    currency: str
+    billing_period: str
+    space: str
+    engagement_model: str
+    lines: list[PricedLineResult]
+    tax: TaxTreatment
+    distributor: Organisation | None = None
+    distributor_tax: TaxTreatment | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def _sum(self, name: str) -> Decimal:
+        return sum((getattr(line, name) for line in self.lines), ZERO)
+
+    @property
+    def list_amount(self) -> Decimal:
+        return self._sum("list_amount")
+
+    @property
+    def charity_discount(self) -> Decimal:
+        return self._sum("charity_discount")
+
+    @property
+    def gross_amount(self) -> Decimal:
+        return self._sum("gross_amount")
+
+    @property
+    def partner_discount(self) -> Decimal:
+        return self._sum("partner_discount")
+
+    @property
+    def credit_applied(self) -> Decimal:
+        return self._sum("credit_applied")
+
+    @property
+    def net_amount(self) -> Decimal:
+        return self._sum("net_amount")
+
+    @property
+    def tax_amount(self) -> Decimal:
+        return self._sum("tax")
+
+    @property
+    def total(self) -> Decimal:
+        return self._sum("total")
+
+    @property
+    def distributor_discount(self) -> Decimal:
+        return self._sum("distributor_discount")
+
+    @property
+    def distributor_net(self) -> Decimal:
+        return self._sum("distributor_net")
+
+    @property
+    def distributor_tax_amount(self) -> Decimal:
+        return self._sum("distributor_tax")
+
+    @property
+    def distributor_total(self) -> Decimal:
+        return self.distributor_net + self.distributor_tax_amount
+
+    @property
+    def partner_discount_percent(self) -> Decimal:
+        """The lines' discount when they share one (the usual case), else the effective
+        percentage of the gross amount."""
+        percents = {line.partner_discount_percent for line in self.lines}
+        if len(percents) == 1:
+            return percents.pop()
+        gross = self.gross_amount
+        return quantize_price(self.partner_discount * 100 / gross) if gross else ZERO
+
+    @property
+    def discount_rule(self) -> str:
+        rules = list(dict.fromkeys(line.discount_rule for line in self.lines))
+        return "; ".join(rules)
+
+
+# --- the steps ---------------------------------------------------------------------------
+
+
+def plan_for(*, product: Product, billing_period: str) -> tuple[Plan, Decimal]:
+    """The plan a line is priced at and its unit price for one billing period: the
+    product's plan for that period, or for monthly billing without a monthly plan, the
+    yearly plan's price / 12 (unrounded: the line rounds once)."""
+    plans = {plan.billing_period: plan for plan in product.plans.all() if plan.is_active}
+    if billing_period in plans:
+        plan = plans[billing_period]
+        return plan, plan.price
+    if billing_period == BillingPeriod.MONTHLY and BillingPeriod.YEARLY in plans:
+        plan = plans[BillingPeriod.YEARLY]
+        return plan, plan.price / MONTHS_PER_YEAR
+    raise DomainError(
+        f"{product.name} cannot be billed {billing_period}.",
+        field="billing_period",
+        code="no_plan",
+    )
+
+
+def units_billed(*, product: Product, quantity: int, copies: int) -> int:
+    """A per-host or per-user product is priced per unit; a flat bundle once whatever
+    the hosts it covers (Essential: up to three)."""
+    return (quantity if product.unit != Unit.FLAT else 1) * copies
+
+
+def engagement_model_of(deal) -> str:
+    return deal.engagement_model if deal is not None else EngagementModel.LATE_INVOLVEMENT
+
+
+def _rule_text(rule, *, organisation: Organisation) -> str:
+    tier = f", tier {organisation.tier.level}" if organisation.tier_id else ""
+    return f"{organisation.partner_type.name}{tier}: {rule}" if rule else "No discount rule"
+
+
+def partner_discount(*, organisation: Organisation, space: str, deal) -> tuple[Decimal, str]:
+    """The partner discount percentage of a sale by ``organisation``, and why."""
+    if space == Space.PERSONAL:
+        return ZERO, "Personal space: list price, no partner discount"
+    programme = organisation.partner_type.programme
+    if deal is None and programme.discount_requires_deal_registration:
+        return ZERO, "No partner discount without an approved deal registration"
+    rule = discount_rule_for(
+        partner_type=organisation.partner_type,
+        tier_level=organisation.tier.level if organisation.tier_id else None,
+        engagement_model=engagement_model_of(deal),
+    )
+    if rule is None:
+        return ZERO, "No discount rule for your type and tier"
+    return rule.percent, _rule_text(rule, organisation=organisation)
+
+
+def tax_rates() -> dict[str, Decimal]:
+    return {str(row.country): row.rate for row in TaxRate.objects.all()}
+
+
+def buyer_tax_identity(organisation: Organisation) -> tuple[str, bool]:
+    """The country and VAT-number validity of a partner as the party invoiced."""
+    account = BillingAccount.objects.filter(organisation=organisation).first()
+    if account is None:
+        return str(organisation.country), False
+    return str(account.country), account.vat_number_valid
+
+
+@dataclass(frozen=True)
+class DistributorTerms:
+    """What pricing needs of a reseller's distributor: its resale discount to the
+    reseller and its tax identity (nothing else of the distributor)."""
+
+    resale_percent: Decimal
+    country: str
+    vat_number_valid: bool
+
+
+def distributor_terms(*, distributor: Organisation, reseller: Organisation) -> DistributorTerms:
+    """The distributor's rows are not the reseller's to read (row-level security): the
+    look-up runs in the narrow ``billing:distributor-terms`` system context and returns
+    only the resale discount (the reseller's own row, else the distributor's default,
+    else none) and the distributor's tax identity."""
+    with system_context(DISTRIBUTOR_TERMS):
+        rows = dict(
+            ResellerDiscount.objects.filter(
+                Q(reseller=reseller) | Q(reseller__isnull=True), organisation=distributor
+            ).values_list("reseller_id", "percent")
+        )
+        country, vat_valid = buyer_tax_identity(distributor)
+    percent = rows.get(reseller.pk, rows.get(None, ZERO))
+    return DistributorTerms(resale_percent=percent, country=country, vat_number_valid=vat_valid)
+
+
+def charity_percent(*, request: SaleRequest, notes: list[str]) -> Decimal:
+    if not request.customer_nonprofit or request.space == Space.PERSONAL:
+        return ZERO
+    organisation = request.organisation
+    if not organisation.partner_type.charity_discounts_allowed:
+        notes.append(
+            f"{organisation.partner_type.name} partners do not pass on charity, education "
+            "or non-profit discounts."
+        )
+        return ZERO
+    return organisation.partner_type.programme.nonprofit_discount_percent
+
+
+# --- the engine --------------------------------------------------------------------------
+
+
+def price_sale(request: SaleRequest) -> Pricing:
+    """Price every line of ``request`` (see the module's docstring for the steps)."""
+    organisation = request.organisation
+    notes: list[str] = []
+    rates = tax_rates()
+    vendor_country = str(current_vendor().country)
+    buyer_country, buyer_vat_valid = buyer_tax_identity(organisation)
+
+    distributor = organisation.distributor if request.space == Space.RESELLER else None
+    if distributor is not None:
+        terms = distributor_terms(distributor=distributor, reseller=organisation)
+        own_percent = terms.resale_percent
+        own_reason = f"{distributor.name}'s resale discount to you: {own_percent.normalize():f}%"
+        dist_percent, _ = partner_discount(
+            organisation=distributor, space=request.space, deal=request.deal
+        )
+        distributor_tax = tax_treatment(
+            seller_country=vendor_country,
+            buyer_country=terms.country,
+            buyer_vat_valid=terms.vat_number_valid,
+            rates=rates,
+        )
+        # The reseller is invoiced by its distributor: the same rules, the distributor selling.
+        treatment = tax_treatment(
+            seller_country=terms.country,
+            buyer_country=buyer_country,
+            buyer_vat_valid=buyer_vat_valid,
+            rates=rates,
+        )
+    else:
+        own_percent, own_reason = partner_discount(
+            organisation=organisation, space=request.space, deal=request.deal
+        )
+        dist_percent, distributor_tax = ZERO, None
+        treatment = tax_treatment(
+            seller_country=vendor_country,
+            buyer_country=buyer_country,
+            buyer_vat_valid=buyer_vat_valid,
+            rates=rates,
+        )
+
+    charity = charity_percent(request=request, notes=notes)
+    credit_left = max(request.credit_available, ZERO)
+    currencies = set()
+    lines = []
+    for line in request.lines:
+        plan, unit_price = plan_for(product=line.product, billing_period=request.billing_period)
+        currencies.add(plan.currency)
+        units = units_billed(product=line.product, quantity=line.quantity, copies=line.copies)
+        list_amount = quantize_price(unit_price * units)
+        charity_discount = percent_of(list_amount, charity)
+        gross = list_amount - charity_discount
+        discount = percent_of(gross, own_percent)
+        credit = min(credit_left, gross - discount)
+        credit_left -= credit
+        net = gross - discount - credit
+        tax = percent_of(net, treatment.rate)
+        priced = PricedLineResult(
+            product=line.product,
+            plan=plan,
+            quantity=line.quantity,
+            copies=line.copies,
+            unit_price=unit_price.quantize(UNIT_PRICE_PLACES),
+            list_amount=list_amount,
+            charity_discount_percent=charity,
+            charity_discount=charity_discount,
+            gross_amount=gross,
+            partner_discount_percent=own_percent,
+            partner_discount=discount,
+            discount_rule=own_reason,
+            credit_applied=credit,
+            net_amount=net,
+            tax_rate=treatment.rate,
+            tax=tax,
+            total=net + tax,
+        )
+        if distributor is not None:
+            priced.distributor_discount_percent = dist_percent
+            priced.distributor_discount = percent_of(gross, dist_percent)
+            priced.distributor_net = gross - priced.distributor_discount
+            priced.distributor_tax = percent_of(priced.distributor_net, distributor_tax.rate)
+        lines.append(priced)
+
+    if len(currencies) > 1:
+        raise DomainError(
+            "These products are priced in different currencies "
+            f"({', '.join(sorted(currencies))}): make one order or quote per currency.",
+            field="lines",
+            code="mixed_currencies",
+        )
+    if distributor is not None and own_percent > dist_percent:
+        notes.append(
+            f"The resale discount ({own_percent.normalize():f}%) is above the distributor's "
+            f"own ({dist_percent.normalize():f}%): the distributor sells at a loss."
+        )
+    return Pricing(
+        currency=currencies.pop() if currencies else "",
+        billing_period=request.billing_period,
+        space=request.space,
+        engagement_model=engagement_model_of(request.deal),
+        lines=lines,
+        tax=treatment,
+        distributor=distributor,
+        distributor_tax=distributor_tax,
+        notes=notes,
+    )

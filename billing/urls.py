@@ -1,0 +1,16 @@
+"""Pages of the billing app (namespace "billing"): the reseller-space pages under /space/.
+Each area keeps its own list in billing/views/<area>.py."""
+
+from django.urls import include, path
+
+from billing.views import orders
+
+app_name = "billing"
+
+space_urlpatterns = [
+    *orders.urlpatterns,
+]
+
+urlpatterns = [
+    path("space/", include(space_urlpatterns)),
+]
