@@ -46,6 +46,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("partners:agreement", "Agreement", "programme", pending=True),
     NavEntry("partners:documents", "Documents", "programme", pending=True),
     NavEntry("licensing:catalogue", "Products & prices", "sell"),
+    NavEntry("billing:order-list", "Orders", "sell"),
     # Every member follows the deals; administrators and sales register them.
     NavEntry("deals:list", "Deal registrations", "sell"),
     NavEntry("deals:referrals", "Referrals", "sell"),

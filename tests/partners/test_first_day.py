@@ -99,6 +99,7 @@ def test_training_and_the_agreement_are_in_the_navigation_grouped(tenants):
     assert by_label["Company"] == ["Company profile", "Team", "Activity"]
     assert by_label["Sell"] == [
         "Products & prices",
+        "Orders",
         "Deal registrations",
         "Referrals",
         "Contact requests",

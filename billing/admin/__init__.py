@@ -1,0 +1,1 @@
+"""The channel team's admin for the billing app, one module per area."""
