@@ -143,6 +143,12 @@ class ProfileUpdateSerializer(InputSerializerMixin, serializers.Serializer):
             )
         return super().to_internal_value(data)
 
+    def validate(self, attrs):
+        # An empty PATCH (no field, no file) is a client's mistake, not a no-op to confirm.
+        if not attrs:
+            raise serializers.ValidationError("Send at least one field to change.")
+        return attrs
+
 
 # --- The caller's own profile --------------------------------------------------------
 
