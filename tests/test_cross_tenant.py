@@ -303,7 +303,7 @@ def _tenant_object(case, caller, tenants, status, owned, where) -> None:
                 continue
             obj = owned[_key(other)]
             response = _call(caller.client, method, _path(case, obj), case.data.get(method))
-            if method == "get" and _supplies(caller, obj):
+            if method == "get" and case.supplier_reads and _supplies(caller, obj):
                 # The distributor reads what was placed through it, and nothing of a third.
                 _expect(response, "200" if allowed else refusal, (*where, method, "supplied"))
                 others = [t for t in tenants if t not in (caller.tenant, other)]

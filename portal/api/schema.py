@@ -52,6 +52,7 @@ _DESCRIPTIONS = {
     404: "Not found (or another partner's).",
     409: "Conflicts with the current state.",
     413: "The request body is too large.",
+    415: "The request body's media type (Content-Type) is not one this operation reads.",
     429: "Too many requests; try again later.",
 }
 
@@ -97,7 +98,7 @@ def document_error_responses(result, generator, request, public):
             ):
                 needed.add("400")
             if method in {"post", "put", "patch"}:
-                needed.add("413")
+                needed |= {"413", "415"}
             if not public:
                 needed |= {"401", "403"}
             if "{" in path or any(p.get("name") == "page" for p in parameters):

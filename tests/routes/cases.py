@@ -48,6 +48,10 @@ class _MemberRoute:
     #: Whether a reseller's response may name the distributor that supplies it (a price
     #: from its distributor names who sells): that tenant's name and id are then allowed.
     shows_supplier: bool = False
+    #: Whether the distributor a row was placed through may read this route for it (GET
+    #: 200): true for the pages and APIs that show the row; false for an owner-only page
+    #: (a bind form), where the distributor gets the 404 of any other tenant.
+    supplier_reads: bool = True
 
     def allows(self, method: str, *, role: str, status: str) -> bool:
         return status in self.statuses and role in self.roles.get(method, ALL)

@@ -55,6 +55,7 @@ ROUTES: dict[str, object] = {
         methods=("get", "post"),
         roles={"get": roles.MANAGE_LICENCES, "post": roles.MANAGE_LICENCES},
         data={"post": {"action": "bind", **_BIND}},
+        supplier_reads=False,  # the distributor reads the licence, never its bind form
     ),
     # The page names the partner that sold the licence (its legal name).
     "licensing:redeem": Public(
