@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from billing.models import ResellerDiscount
 from licensing.models import CustomerLink, Licence, LicenceReminder
 from licensing.services.activation import activation_release
 from licensing.services.seats import seat_add
@@ -85,6 +86,18 @@ def _n() -> int:
 
 
 # --- rows ------------------------------------------------------------------------------
+
+
+def _attached_reseller(tenant):
+    """A reseller attached to the tenant (a distributor), every other one with a discount
+    of its own."""
+    reseller = OrganisationFactory(distributor=tenant.organisation)
+    if _n() % 2:
+        with observer():
+            ResellerDiscount.objects.create(
+                organisation=tenant.organisation, reseller=reseller, percent=Decimal("12.5")
+            )
+    return reseller
 
 
 def _member(tenant):
@@ -499,6 +512,15 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "deals:list": ListRoute(_deal),
     "billing:order-list": ListRoute(_order),
     "api:pricing-preview": NotAList("a price preview (POST): one sale's prices, no list"),
+    "billing:account": NotAList("the caller's billing account and the VAT its purchases get"),
+    "api:billing-account": NotAList("the caller's billing account"),
+    "billing:resellers": ListRoute(_attached_reseller),
+    "api:resellers": ListRoute(_attached_reseller),
+    "api:resellers-default": NotAList("PUT only: the default resale discount"),
+    "billing:pricing": NotAList(
+        "the calculator's form and one sale's prices; its choices (the programme's products, "
+        "the caller's approved deals, a distributor's resellers) are one query each"
+    ),
     "deals:referrals": ListRoute(_lead),
     "deals:referrals_statement": ListRoute(_converted),
     "deals:new": NotAList("the registration form (the catalogue's products: one query)"),
