@@ -42,11 +42,13 @@ class PricingForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     """The calculator's question (sent with GET: a preview changes nothing)."""
 
     space = forms.ChoiceField(
-        choices=Space.choices, initial=Space.RESELLER, widget=forms.HiddenInput
+        choices=Space.choices, initial=Space.RESELLER, required=False, widget=forms.HiddenInput
     )
     product = forms.ChoiceField(choices=())
     quantity = forms.IntegerField(min_value=1, max_value=1_000_000, initial=3)
-    billing_period = forms.ChoiceField(choices=BillingPeriod.choices, initial=BillingPeriod.YEARLY)
+    billing_period = forms.ChoiceField(
+        choices=BillingPeriod.choices, initial=BillingPeriod.YEARLY, required=False
+    )
     customer_country = forms.ChoiceField(
         choices=COUNTRY_CHOICES, required=False, label="Customer's country"
     )
