@@ -23,6 +23,7 @@ from billing.services.reseller_terms import (
     reseller_discount_set,
 )
 from partners import roles
+from partners.models import Organisation
 from portal.api.fields import InputSerializerMixin
 from portal.api.permissions import IsPartnerMember
 from portal.api.schema import ERROR_RESPONSES
@@ -74,6 +75,8 @@ class _DistributorView(GenericAPIView):
 
 class ResellerListView(_DistributorView):
     roles_by_action = {"get": roles.ALL}
+    # For the schema's paging parameters only: the list is attached_resellers(caller).
+    queryset = Organisation.objects.none()
 
     @extend_schema(
         summary="Your attached resellers and the discount each gets (distributors)",
