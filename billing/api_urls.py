@@ -1,7 +1,9 @@
 """The billing app's API routes; each area keeps its own list in billing/api/<area>.py."""
 
-from billing.api import pricing
+from billing.api import accounts, pricing, resellers
 
 urlpatterns = [
     *pricing.urlpatterns,
+    *accounts.urlpatterns,
+    *resellers.urlpatterns,
 ]

@@ -183,6 +183,19 @@ def _suppliers(case, caller) -> frozenset[str]:
     return frozenset({str(distributor)}) if case.shows_supplier and distributor else frozenset()
 
 
+def _resellers(case, caller, tenants) -> frozenset[str]:
+    """The tenants attached to the caller as its resellers, where the route may name them
+    (``shows_resellers``: a distributor's list of its resellers)."""
+    if not case.shows_resellers:
+        return frozenset()
+    own = caller.tenant.organisation.pk
+    return frozenset(_key(t) for t in tenants if t.organisation.distributor_id == own)
+
+
+def _type(caller) -> str:
+    return caller.tenant.organisation.partner_type.code
+
+
 def _supplied_keys(caller, tenants, owned) -> frozenset[str]:
     return frozenset(
         _key(t) for t in tenants if t is not caller.tenant and _supplies(caller, owned[_key(t)])
@@ -280,11 +293,12 @@ def _expect(response, expected: str, where) -> None:
 
 def _own_data(case, caller, tenants, status, where) -> None:
     for method in case.methods:
-        allowed = case.allows(method, role=caller.role, status=status)
+        allowed = case.allows(method, role=caller.role, status=status, partner_type=_type(caller))
         if method != "get" and allowed:
             continue  # the owner's allowed writes run last (_owners_allowed_writes)
         response = _call(caller.client, method, case.path, case.data.get(method))
-        _shows_no_other_tenant(response, caller, tenants, (*where, method))
+        named = _suppliers(case, caller) | _resellers(case, caller, tenants)
+        _shows_no_other_tenant(response, caller, tenants, (*where, method), named)
         if not allowed:
             _expect(response, _refusal(case.path, status=status, statuses=case.statuses), where)
             continue
@@ -296,7 +310,7 @@ def _own_data(case, caller, tenants, status, where) -> None:
 
 def _tenant_object(case, caller, tenants, status, owned, where) -> None:
     for method in case.methods:
-        allowed = case.allows(method, role=caller.role, status=status)
+        allowed = case.allows(method, role=caller.role, status=status, partner_type=_type(caller))
         refusal = _refusal(case.path, status=status, statuses=case.statuses)
         for other in tenants:
             if other is caller.tenant:
@@ -319,12 +333,13 @@ def _tenant_object(case, caller, tenants, status, owned, where) -> None:
 
 def _tenant_collection(case, caller, tenants, status, owned, where) -> None:
     for method in case.methods:
-        allowed = case.allows(method, role=caller.role, status=status)
+        allowed = case.allows(method, role=caller.role, status=status, partner_type=_type(caller))
         if method != "get" and allowed:
             continue  # the owner's allowed writes run last
         response = _call(caller.client, method, case.path, case.data.get(method))
         supplied = _supplied_keys(caller, tenants, owned)
-        _shows_no_other_tenant(response, caller, tenants, (*where, method), supplied)
+        named = supplied | _resellers(case, caller, tenants)
+        _shows_no_other_tenant(response, caller, tenants, (*where, method), named)
         if not allowed:
             _expect(response, _refusal(case.path, status=status, statuses=case.statuses), where)
             continue
@@ -352,7 +367,8 @@ def _owners_allowed_writes(name, case, everyone, tenants, status) -> None:
             allowed = [
                 c
                 for c in everyone
-                if c.tenant is tenant and case.allows(method, role=c.role, status=status)
+                if c.tenant is tenant
+                and case.allows(method, role=c.role, status=status, partner_type=_type(c))
             ]
             first_role = allowed[0].role if allowed else None
             for caller in (c for c in allowed if c.role == first_role):
@@ -363,7 +379,8 @@ def _owners_allowed_writes(name, case, everyone, tenants, status) -> None:
                 where = (name, status, str(caller), method, "own write")
                 assert response.status_code not in REACHED_NOT, (*where, response.status_code)
                 assert response.status_code < 500, where
-                _shows_no_other_tenant(response, caller, tenants, where, _suppliers(case, caller))
+                named = _suppliers(case, caller) | _resellers(case, caller, tenants)
+                _shows_no_other_tenant(response, caller, tenants, where, named)
                 assert changed(before, snapshot(), owners=others) == [], where
 
 

@@ -13,9 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from billing.models import Space
-from billing.services.pricing import Pricing, price_sale
-from billing.services.sale_input import sale_request_build
-from billing.services.two_tier import acting_for_reseller, attached_reseller
+from billing.services.preview import pricing_preview
+from billing.services.pricing import Pricing
 from licensing.models import BillingPeriod
 from partners import roles
 from portal.api.fields import InputSerializerMixin
@@ -200,16 +199,11 @@ class PricingPreviewView(APIView):
     def post(self, request):
         serializer = PreviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        organisation = request._request.caller.organisation
-        reseller_id = data.pop("reseller", None)
-        if reseller_id is None:
-            pricing = price_sale(sale_request_build(organisation=organisation, data=data))
-            return Response(pricing_data(pricing, as_distributor=False))
-        reseller = attached_reseller(distributor=organisation, reseller_id=reseller_id)
-        with acting_for_reseller(distributor=organisation, reseller=reseller):
-            pricing = price_sale(sale_request_build(organisation=reseller, data=data))
-            return Response(pricing_data(pricing, as_distributor=True))
+        pricing, as_distributor = pricing_preview(
+            organisation=request._request.caller.organisation,
+            data=dict(serializer.validated_data),
+        )
+        return Response(pricing_data(pricing, as_distributor=as_distributor))
 
 
 urlpatterns = [

@@ -83,6 +83,7 @@ SYSTEM_CONTEXTS = frozenset(
         "billing:distributor-terms",
         # Benchmarks (bench/) fill and read a scratch database.
         "bench:directory",
+        "bench:pricing",
     }
 )
 

@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from billing.models import TaxRate
+from billing.services.tax_rates import tax_rate_set
 from partners.models import (
     Agreement,
     Invitation,
@@ -63,6 +65,7 @@ ALL = (
     PartnerApplication,
     SalesTraining,
     TechnicalCertification,
+    TaxRate,
 )
 
 
@@ -258,6 +261,10 @@ def _service_calls(tenants):
         ],
         "partners.delete_membership": [
             lambda actor: membership_remove(membership=member, actor=actor)
+        ],
+        "billing.change_taxrate": [
+            lambda actor: tax_rate_set(country="FR", rate="19.60", actor=actor),
+            lambda actor: tax_rate_set(country="US", rate="5", actor=actor),
         ],
     }
 

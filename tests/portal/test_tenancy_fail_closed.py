@@ -131,6 +131,7 @@ def test_system_contexts_come_from_a_reviewed_list():
         "billing:distributor-terms",
         "task:deals.expire_registrations",
         "bench:directory",
+        "bench:pricing",
     } == SYSTEM_CONTEXTS
     assert is_allowed_system_context("staff:42")
     assert not is_allowed_system_context("staff:")

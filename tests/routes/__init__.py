@@ -5,6 +5,7 @@ declares whole URL prefixes that hold no tenant data of their own."""
 from tests.routes import (
     activation,
     activity,
+    billing_settings,
     cases,
     contact,
     core,
@@ -35,6 +36,7 @@ ROUTES: dict[str, object] = {
     **trials.ROUTES,
     **deals.ROUTES,
     **orders.ROUTES,
+    **billing_settings.ROUTES,
 }
 
 GROUPS = site.GROUPS

@@ -22,6 +22,11 @@ _APPLIANCE = (
 _STAFF_LICENSING = "the channel team's review of partners' licence requests (every tenant's)"
 _DEAL_REVIEW = "the channel team's decisions on any partner's deal registration (deals.review_deal)"
 _REFERRALS = "the channel team's referral steps for any partner (deals.manage_referrals)"
+_RESELLERS = (
+    "distributors only (billing.services.reseller_terms.require_distributor): the "
+    "organisations attached to the caller (Organisation.distributor) and the caller's own "
+    "discount rows (owned_by); another's reseller is 404 (two_tier.attached_reseller)"
+)
 _DIRECTORY = "the public locator: listed profiles' public fields (partners.selectors.directory)"
 
 OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
@@ -68,6 +73,14 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
         "reseller attached to the caller (billing.services.two_tier.attached_reseller, 404 "
         "otherwise) in that reseller's context",
     ),
+    "billing.api.accounts.BillingAccountView": (
+        MEMBER,
+        "the caller's own billing account (billing.selectors.accounts, owned_by) and its "
+        "change through billing.services.accounts",
+    ),
+    "billing.api.resellers.ResellerListView": (MEMBER, _RESELLERS),
+    "billing.api.resellers.ResellerDiscountView": (MEMBER, _RESELLERS),
+    "billing.api.resellers.DefaultDiscountView": (MEMBER, _RESELLERS),
     "deals.api.registrations.DealApproveView": (STAFF, _DEAL_REVIEW),
     "deals.api.registrations.DealRejectView": (STAFF, _DEAL_REVIEW),
     "deals.api.registrations.DealRequestInfoView": (STAFF, _DEAL_REVIEW),

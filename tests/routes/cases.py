@@ -8,7 +8,9 @@ to an independent statement of the rules:
   named is open to every role (``partners.roles.ALL``);
 - ``statuses``: the organisation statuses the route serves (default: active only; the
   agreement's routes also serve pending organisations, ``/api/v1/me`` every status);
-- ``data``: per method, the body the owner's allowed call sends (default: empty).
+- ``data``: per method, the body the owner's allowed call sends (default: empty);
+- ``partner_types``: the partner types the route serves (default: every type; a
+  distributor's routes serve distributors only).
 
 Anonymous callers get 401 (API) or the login page, and a logged-in user of no organisation
 gets ``without_organisation`` (403).
@@ -52,9 +54,19 @@ class _MemberRoute:
     #: 200): true for the pages and APIs that show the row; false for an owner-only page
     #: (a bind form), where the distributor gets the 404 of any other tenant.
     supplier_reads: bool = True
+    #: Whether a distributor's response may name the resellers attached to it (its list
+    #: of resellers, the calculator's choice of one): their names and ids are then allowed.
+    shows_resellers: bool = False
+    #: The partner types (codes) the route serves; empty: every type. A member of another
+    #: type is refused like a role that may not (403).
+    partner_types: frozenset[str] = frozenset()
 
-    def allows(self, method: str, *, role: str, status: str) -> bool:
-        return status in self.statuses and role in self.roles.get(method, ALL)
+    def allows(self, method: str, *, role: str, status: str, partner_type: str = "") -> bool:
+        return (
+            status in self.statuses
+            and role in self.roles.get(method, ALL)
+            and (not self.partner_types or partner_type in self.partner_types)
+        )
 
 
 @dataclass(frozen=True)

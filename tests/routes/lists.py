@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from billing.models import BillingAccount, ResellerDiscount, TaxRate
 from licensing.models import CustomerLink, Licence, LicenceReminder
 from licensing.services.activation import activation_release
 from licensing.services.seats import seat_add
@@ -85,6 +86,44 @@ def _n() -> int:
 
 
 # --- rows ------------------------------------------------------------------------------
+
+
+_NON_EU = ["US", "CA", "JP", "BR", "IN", "AU", "NZ", "CH", "NO", "GB"]
+_NON_EU += ["MX", "ZA", "KR", "SG", "AR", "CL", "IS", "TR", "EG", "MA"]
+
+
+def _tax_rate(tenant):
+    with observer():
+        return TaxRate.objects.create(country=_NON_EU[_n() % len(_NON_EU)], rate=Decimal("10"))
+
+
+def _billing_account(tenant):
+    organisation = OrganisationFactory()
+    with observer():
+        return BillingAccount.objects.create(
+            organisation=organisation, legal_name=organisation.name, country="DE"
+        )
+
+
+def _resale_discount(tenant):
+    with observer():
+        return ResellerDiscount.objects.create(
+            organisation=tenant.organisation,
+            reseller=OrganisationFactory(distributor=tenant.organisation),
+            percent=Decimal("10"),
+        )
+
+
+def _attached_reseller(tenant):
+    """A reseller attached to the tenant (a distributor), every other one with a discount
+    of its own."""
+    reseller = OrganisationFactory(distributor=tenant.organisation)
+    if _n() % 2:
+        with observer():
+            ResellerDiscount.objects.create(
+                organisation=tenant.organisation, reseller=reseller, percent=Decimal("12.5")
+            )
+    return reseller
 
 
 def _member(tenant):
@@ -499,6 +538,15 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "deals:list": ListRoute(_deal),
     "billing:order-list": ListRoute(_order),
     "api:pricing-preview": NotAList("a price preview (POST): one sale's prices, no list"),
+    "billing:account": NotAList("the caller's billing account and the VAT its purchases get"),
+    "api:billing-account": NotAList("the caller's billing account"),
+    "billing:resellers": ListRoute(_attached_reseller),
+    "api:resellers": ListRoute(_attached_reseller),
+    "api:resellers-default": NotAList("PUT only: the default resale discount"),
+    "billing:pricing": NotAList(
+        "the calculator's form and one sale's prices; its choices (the programme's products, "
+        "the caller's approved deals, a distributor's resellers) are one query each"
+    ),
     "deals:referrals": ListRoute(_lead),
     "deals:referrals_statement": ListRoute(_converted),
     "deals:new": NotAList("the registration form (the catalogue's products: one query)"),
@@ -506,6 +554,9 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "healthz": NotAList("one SELECT 1"),
     "favicon.ico": NotAList("a redirect to a static file"),
     "vendor_logo": NotAList("one image file"),
+    "admin:billing_taxrate_changelist": ListRoute(_tax_rate, caller=STAFF),
+    "admin:billing_billingaccount_changelist": ListRoute(_billing_account, caller=STAFF),
+    "admin:billing_resellerdiscount_changelist": ListRoute(_resale_discount, caller=STAFF),
     "admin:portal_vendor_changelist": NotAList("one row: it redirects to the vendor's page"),
     "space:dashboard": NotAList(
         "the onboarding checklist and tier: a constant number of queries, counted in "

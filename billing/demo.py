@@ -1,0 +1,196 @@
+"""Demo billing data (SPEC §5): billing accounts with valid VAT numbers, Bluepeak attached
+to Northwind (two-tier) with Northwind's default resale discount, and orders for each demo
+partner placed through the same services as the partners' own (``order_place``,
+``order_place_for_reseller``): Northwind's order linked to its partner-owned registration
+(Kieler Werft, already won) and a batch of redemption codes; Bluepeak's order through
+Northwind and one for its own use (personal space); Cloud Nine's order from the US
+(export, no VAT); and one Northwind places for Bluepeak.
+
+Idempotent: each order carries an ``Idempotency-Key`` (``demo:<slot>``), so a second run
+finds the first order instead of placing another; accounts and the resale discount are
+set only when missing, so what a demo user changed stays. Placing an order emails the
+partner's administrators (the demo addresses), as it would for a partner.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from billing.models import BillingAccount, ResellerDiscount
+from billing.services.accounts import billing_account_update
+from billing.services.orders import order_place, order_place_for_reseller
+from billing.services.reseller_terms import reseller_discount_set
+from deals.models import Deal
+from partners import roles
+from partners.models import Membership, Organisation
+from partners.services.organisations import organisation_update
+
+NORTHWIND, BLUEPEAK, CLOUD_NINE = "Northwind Distribution", "Bluepeak IT", "Cloud Nine Hosting"
+
+ACCOUNTS = {
+    NORTHWIND: {
+        "legal_name": "Northwind Distribution GmbH",
+        "address": "Am Sandtorkai 12\n20457 Hamburg",
+        "country": "DE",
+        "vat_number": "DE136695976",
+        "invoice_email": "rechnungen@northwind.example",
+    },
+    BLUEPEAK: {
+        "legal_name": "Bluepeak IT SAS",
+        "address": "14 rue de la République\n69002 Lyon",
+        "country": "FR",
+        "vat_number": "FR40303265045",
+        "invoice_email": "compta@bluepeak.example",
+    },
+    CLOUD_NINE: {
+        "legal_name": "Cloud Nine Hosting LLC",
+        "address": "1600 Glenarm Place\nDenver, CO 80202",
+        "country": "US",
+        "invoice_email": "ap@cloudnine.example",
+    },
+}
+#: Northwind's discount off list to resellers without their own (its late-involvement
+#: discount at tier 2 is 10 %: a 5-point margin; more with a registered deal).
+RESALE_DEFAULT = Decimal("5")
+
+
+def _customer(name: str, country: str, email: str) -> dict:
+    return {"customer_name": name, "customer_country": country, "customer_email": email}
+
+
+# slot, buyer, body (the API's order body; "deal": the buyer's registration's customer domain)
+ORDERS = [
+    (
+        "northwind-kieler-werft",
+        NORTHWIND,
+        {
+            **_customer("Kieler Werft", "DE", "it@kieler-werft.example"),
+            "lines": [{"product": "pro", "quantity": 10}],
+            "deal": "kieler-werft.example",
+        },
+    ),
+    (
+        "northwind-codes",
+        NORTHWIND,
+        {
+            **_customer("Nordlicht Schulen", "DE", "it@nordlicht-schulen.example"),
+            "lines": [{"product": "essential", "quantity": 1, "fulfilment": "codes", "copies": 5}],
+        },
+    ),
+    (
+        "bluepeak-through-northwind",
+        BLUEPEAK,
+        {
+            **_customer("Ateliers Rhone SARL", "FR", "dsi@ateliers-rhone.example"),
+            "lines": [{"product": "essential-plus", "quantity": 2}],
+        },
+    ),
+    (
+        "bluepeak-own-use",
+        BLUEPEAK,
+        {"space": "personal", "lines": [{"product": "essential", "quantity": 1}]},
+    ),
+    (
+        "cloudnine-front-range",
+        CLOUD_NINE,
+        {
+            **_customer("Front Range Dental Group", "US", "ops@frontrange-dental.example"),
+            "billing_period": "monthly",
+            "lines": [{"product": "pro", "quantity": 5}],
+        },
+    ),
+]
+#: Placed by Northwind for Bluepeak (order_place_for_reseller).
+FOR_RESELLER = (
+    "northwind-for-bluepeak",
+    {
+        **_customer("Groupe Rhone Sante", "FR", "achats@rhone-sante.example"),
+        "lines": [{"product": "pro", "quantity": 4}],
+    },
+)
+
+
+def seed(*, stdout, password: str) -> None:
+    seed_billing(stdout=stdout)
+
+
+def seed_billing(stdout) -> None:
+    partners = {
+        o.name: o
+        for o in Organisation.objects.filter(name__in=ACCOUNTS).select_related(
+            "partner_type__programme", "tier", "distributor"
+        )
+    }
+    if len(partners) < len(ACCOUNTS):
+        stdout.write("  billing: the demo partners are missing; nothing added")
+        return
+    admins = {name: _first_admin(organisation) for name, organisation in partners.items()}
+    accounts = sum(
+        _seed_account(partners[name], admins[name], data) for name, data in ACCOUNTS.items()
+    )
+    northwind, bluepeak = partners[NORTHWIND], partners[BLUEPEAK]
+    _attach(bluepeak, northwind)
+    _seed_resale_default(northwind, admins[NORTHWIND])
+
+    placed = 0
+    for slot, name, body in ORDERS:
+        data = {"billing_period": "yearly", "space": "reseller", **body}
+        if "deal" in data:
+            data["deal"] = _deal_id(partners[name], data["deal"])
+        placed += order_place(
+            organisation=partners[name],
+            actor=admins[name],
+            role=roles.ADMIN,
+            data=data,
+            idempotency_key=f"demo:{slot}",
+        ).created
+    slot, body = FOR_RESELLER
+    placed += order_place_for_reseller(
+        distributor=northwind,
+        reseller_id=bluepeak.pk,
+        actor=admins[NORTHWIND],
+        role=roles.ADMIN,
+        data={"billing_period": "yearly", "space": "reseller", **body},
+        idempotency_key=f"demo:{slot}",
+    ).created
+    stdout.write(f"  billing: {accounts} billing accounts, {placed} demo orders added")
+
+
+def _first_admin(organisation):
+    membership = (
+        Membership.objects.filter(organisation=organisation, role=roles.ADMIN)
+        .select_related("user")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _seed_account(organisation, admin, data: dict) -> int:
+    if BillingAccount.objects.filter(organisation=organisation).exists():
+        return 0
+    billing_account_update(organisation=organisation, actor=admin, role=roles.ADMIN, data=data)
+    return 1
+
+
+def _attach(reseller, distributor) -> None:
+    """Bluepeak buys through Northwind (two-tier), as the channel team would set it."""
+    if reseller.distributor_id is not None:
+        return
+    staff = get_user_model().objects.get(email="staff@vendor.example")
+    organisation_update(organisation=reseller, changes={"distributor": distributor}, actor=staff)
+    reseller.distributor = distributor
+
+
+def _seed_resale_default(distributor, admin) -> None:
+    if ResellerDiscount.objects.filter(organisation=distributor, reseller=None).exists():
+        return
+    reseller_discount_set(
+        distributor=distributor, actor=admin, role=roles.ADMIN, percent=RESALE_DEFAULT
+    )
+
+
+def _deal_id(organisation, domain: str) -> str:
+    return str(Deal.objects.get(organisation=organisation, customer_domain=domain).pk)

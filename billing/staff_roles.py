@@ -1,0 +1,22 @@
+"""Which of the billing app's permissions each channel-team group holds (see
+portal.staff_groups). Changing this needs a data migration that syncs the groups again
+(tests/portal/test_staff_permissions.py fails until there is one)."""
+
+from portal.staff_groups import CHANNEL_FINANCE, CHANNEL_REVIEWER, PROGRAMME_MANAGER
+
+_READ = frozenset(
+    {
+        "billing.view_taxrate",
+        "billing.view_billingaccount",
+        "billing.view_resellerdiscount",
+    }
+)
+
+#: Finance keeps the VAT rates (billing.services.tax_rates).
+FINANCE = _READ | {"billing.change_taxrate"}
+
+PERMISSIONS = {
+    CHANNEL_REVIEWER: _READ,
+    CHANNEL_FINANCE: FINANCE,
+    PROGRAMME_MANAGER: _READ,
+}

@@ -1,0 +1,108 @@
+"""seed_demo's billing data: accounts, Bluepeak attached to Northwind with a resale
+discount, and orders per demo partner at the engine's prices; a second run adds nothing."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from billing.models import BillingAccount, Order, OrderLine, RedemptionCode, ResellerDiscount
+from licensing.models import Licence
+from partners.models import Organisation
+from portal.models import AuditEvent
+
+
+def counts() -> dict:
+    found = {
+        model.__name__: model.objects.count()
+        for model in (Order, OrderLine, RedemptionCode, BillingAccount, ResellerDiscount, Licence)
+    }
+    # What billing's seed records (the catalogue's loader records each of its runs).
+    found["audit"] = AuditEvent.objects.exclude(action="catalogue.loaded").count()
+    return found
+
+
+@pytest.mark.django_db
+def test_seed_demo_places_the_demo_orders_once():
+    call_command("seed_demo", stdout=io.StringIO())
+    first = counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts() == first
+
+    bluepeak = Organisation.objects.get(name="Bluepeak IT")
+    assert bluepeak.distributor.name == "Northwind Distribution"
+    accounts = dict(BillingAccount.objects.values_list("organisation__name", "vat_number_valid"))
+    assert accounts == {
+        "Northwind Distribution": True,
+        "Bluepeak IT": True,
+        "Cloud Nine Hosting": False,
+    }
+
+    orders = {
+        (o.organisation.name, o.customer_name): o
+        for o in Order.objects.select_related("organisation", "distributor", "deal")
+    }
+    assert len(orders) == 6
+
+    # Northwind (distributor tier 2, DE, valid VAT number): partner-owned deal, 50 % off,
+    # reverse charge from the French vendor.
+    kiel = orders["Northwind Distribution", "Kieler Werft"]
+    assert (kiel.deal.customer_domain, kiel.engagement_model) == (
+        "kieler-werft.example",
+        "partner_owned",
+    )
+    assert (kiel.list_amount, kiel.net_amount, kiel.tax_kind, kiel.total) == (
+        Decimal("10000.00"),
+        Decimal("5000.00"),
+        "reverse_charge",
+        Decimal("5000.00"),
+    )
+
+    # Five single-use codes for a flat Essential bundle: 5 x 2,000, 10 % late involvement.
+    codes = orders["Northwind Distribution", "Nordlicht Schulen"]
+    assert RedemptionCode.objects.filter(line__order=codes).count() == 5
+    assert (codes.list_amount, codes.net_amount) == (Decimal("10000.00"), Decimal("9000.00"))
+
+    # Bluepeak buys through Northwind at Northwind's 5 % default (Essential Plus: one
+    # bundle for up to three hosts); Northwind (DE) invoices Bluepeak (FR, valid VAT
+    # number): reverse charge. Northwind buys at 10 % off.
+    through = orders["Bluepeak IT", "Ateliers Rhone SARL"]
+    assert through.distributor.name == "Northwind Distribution"
+    assert (through.list_amount, through.net_amount, through.total) == (
+        Decimal("4000.00"),
+        Decimal("3800.00"),
+        Decimal("3800.00"),
+    )
+    assert through.distributor_net == Decimal("3600.00")
+    assert not through.placed_by_distributor
+
+    # Bluepeak's own use: the personal space, list price, from the vendor (French VAT).
+    own = orders["Bluepeak IT", "Bluepeak IT"]
+    assert (own.space, own.distributor, own.net_amount, own.tax, own.total) == (
+        "personal",
+        None,
+        Decimal("2000.00"),
+        Decimal("400.00"),
+        Decimal("2400.00"),
+    )
+
+    # Cloud Nine (CSP tier 1, US): monthly (the yearly price / 12), 5 % off, export.
+    cloud = orders["Cloud Nine Hosting", "Front Range Dental Group"]
+    assert (cloud.billing_period, cloud.list_amount, cloud.net_amount) == (
+        "monthly",
+        Decimal("416.67"),
+        Decimal("395.84"),
+    )
+    assert (cloud.tax_kind, cloud.tax) == ("export", Decimal("0.00"))
+
+    # Northwind placed this one for Bluepeak: Bluepeak's order, supplied by Northwind.
+    placed_for = orders["Bluepeak IT", "Groupe Rhone Sante"]
+    assert placed_for.placed_by_distributor
+    assert placed_for.distributor.name == "Northwind Distribution"
+    assert (placed_for.net_amount, placed_for.distributor_net) == (
+        Decimal("3800.00"),
+        Decimal("3600.00"),
+    )
