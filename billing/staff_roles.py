@@ -9,6 +9,11 @@ _READ = frozenset(
         "billing.view_taxrate",
         "billing.view_billingaccount",
         "billing.view_resellerdiscount",
+        "billing.view_order",
+        "billing.view_orderline",
+        "billing.view_redemptioncode",
+        "billing.view_quote",
+        "billing.view_quoteline",
     }
 )
 

@@ -1,5 +1,5 @@
 """Give the channel team's groups the billing app's permissions (billing/staff_roles.py):
-every role reads the VAT rates, billing accounts and resale discounts; finance changes
+every role reads orders, quotes, VAT rates, billing accounts and resale discounts; finance changes
 the VAT rates.
 
 The definition is copied here as it stood when this migration was written (see
@@ -11,6 +11,11 @@ from django.db import migrations
 
 _READ = [
     "billing.view_billingaccount",
+    "billing.view_order",
+    "billing.view_orderline",
+    "billing.view_quote",
+    "billing.view_quoteline",
+    "billing.view_redemptioncode",
     "billing.view_resellerdiscount",
     "billing.view_taxrate",
 ]
