@@ -13,6 +13,7 @@ from tests.routes import (
     licences,
     onboarding,
     orders,
+    quotes,
     redemption,
     site,
     team,
@@ -35,6 +36,7 @@ ROUTES: dict[str, object] = {
     **trials.ROUTES,
     **deals.ROUTES,
     **orders.ROUTES,
+    **quotes.ROUTES,
 }
 
 GROUPS = site.GROUPS
