@@ -61,11 +61,19 @@ class QuoteForm(BootstrapFormMixin, forms.Form):
             ),
         ]
         for i in range(LINE_ROWS):
+            # Added after BootstrapFormMixin styled the declared fields: styled here.
             self.fields[f"product_{i}"] = forms.ChoiceField(
-                choices=choices, required=False, label=f"Product {i + 1}"
+                choices=choices,
+                required=False,
+                label=f"Product {i + 1}",
+                widget=forms.Select(attrs={"class": "form-select"}),
             )
             self.fields[f"quantity_{i}"] = IntegerField(
-                min_value=1, max_value=MAX_QUANTITY, required=False, label="Quantity"
+                min_value=1,
+                max_value=MAX_QUANTITY,
+                required=False,
+                label="Quantity",
+                widget=forms.NumberInput(attrs={"class": "form-control"}),
             )
         self.line_rows = [(self[f"product_{i}"], self[f"quantity_{i}"]) for i in range(LINE_ROWS)]
 

@@ -29,10 +29,16 @@ from billing.services.quotes import (
 )
 from billing.services.sale_input import sale_request_build
 from partners import roles
+from partners.models import EngagementModel
 from portal.errors import DomainError
 from portal.files import private_file_response
 from portal.pagination import page_of
 from portal.tenancy.access import member_required
+
+
+def engagement_label(code: str) -> str:
+    return dict(EngagementModel.choices).get(code, code.replace("_", " ").capitalize())
+
 
 #: Seconds between reloads of a quote's page while its PDFs render.
 PDF_REFRESH_SECONDS = 3
@@ -89,7 +95,12 @@ def quote_new(request):
     return render(
         request,
         "billing/quotes/new.html",
-        {"form": form, "pricing": pricing, "organisation": organisation},
+        {
+            "form": form,
+            "pricing": pricing,
+            "engagement": engagement_label(pricing.engagement_model) if pricing else "",
+            "organisation": organisation,
+        },
         status=status,
     )
 
@@ -140,6 +151,7 @@ def quote_detail(request, quote_id):
             "quote": quote,
             "lines": list(quote.lines.all()),
             "order": quote_order(quote),
+            "engagement": engagement_label(quote.engagement_model),
             "expired": expired,
             "supplied": supplied,
             "can_act": can_act,
