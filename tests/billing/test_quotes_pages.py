@@ -166,3 +166,27 @@ def test_the_quote_flow_in_a_browser(partner, live_server, tmp_path):
     assert "/space/quotes/" in detail_url
     assert signed
     assert problems == []
+
+
+def test_the_admin_shows_quotes_read_only_without_the_links_secret(partner):
+    from django.test import Client
+
+    from billing.services.quotes import quote_send_to_customer
+    from tests.factories import UserFactory
+
+    reseller = partner("reseller")
+    quote = make_quote(reseller)
+    with tenant_context(reseller.organisation.pk):
+        quote = quote_send_to_customer(quote=quote, actor=reseller.admin, role="admin")
+    staff = Client()
+    staff.force_login(UserFactory(email="channel@vendor.example", is_staff=True, is_superuser=True))
+    listing = staff.get("/admin/billing/quote/", {"q": quote.reference})
+    assert listing.status_code == 200
+    assert quote.reference in listing.content.decode()
+    page = staff.get(f"/admin/billing/quote/{quote.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Pro" in html  # the line, inline
+    assert str(quote.signature_token) not in html
+    assert 'name="_save"' not in html
+    assert staff.get("/admin/billing/quote/add/").status_code == 403
