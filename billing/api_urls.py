@@ -1,9 +1,10 @@
 """The billing app's API routes; each area keeps its own list in billing/api/<area>.py."""
 
-from billing.api import accounts, pricing, resellers
+from billing.api import accounts, pricing, quotes, resellers
 
 urlpatterns = [
     *pricing.urlpatterns,
+    *quotes.urlpatterns,
     *accounts.urlpatterns,
     *resellers.urlpatterns,
 ]

@@ -267,6 +267,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralLeadStatusEnum": "deals.models.ReferralLead.Status",
         "ReferralFeeStatusEnum": "deals.models.ReferralFee.Status",
         "EngagementModelEnum": "partners.models.EngagementModel",
+        "QuoteStatusEnum": "billing.models.Quote.Status",
+        "QuotePdfStatusEnum": "billing.models.Quote.PdfStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -76,6 +76,8 @@ SYSTEM_CONTEXTS = frozenset(
         # The end customer's redemption link and seat-management link (no account).
         "public:redemption",
         "public:licence-seats",
+        # The end customer's quote signature link (no account): reads the quote and signs it.
+        "public:quote-signature",
         "team:invitee-check",
         # Whether another partner holds a deal's opportunity: a boolean, nothing else.
         "deals:opportunity-check",
@@ -84,6 +86,7 @@ SYSTEM_CONTEXTS = frozenset(
         # Benchmarks (bench/) fill and read a scratch database.
         "bench:directory",
         "bench:pricing",
+        "bench:quote-pdfs",
     }
 )
 

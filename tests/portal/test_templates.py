@@ -12,7 +12,7 @@ EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.IGNORECASE)
 COMMENTS = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}", re.DOTALL)
 
 # Rendered by WeasyPrint into PDFs, never served to a browser.
-PDF_TEMPLATES = "templates/partners/pdf/"
+PDF_TEMPLATES = ("templates/partners/pdf/", "templates/billing/pdf/")
 
 
 def _html_templates():
@@ -23,7 +23,11 @@ def _html_templates():
     ]
     for root in roots:
         if root.exists():
-            yield from (p for p in root.rglob("*.html") if PDF_TEMPLATES not in p.as_posix())
+            yield from (
+                p
+                for p in root.rglob("*.html")
+                if not any(pdf in p.as_posix() for pdf in PDF_TEMPLATES)
+            )
 
 
 def test_no_template_has_inline_script_or_style():

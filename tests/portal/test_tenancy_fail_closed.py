@@ -126,12 +126,14 @@ def test_system_contexts_come_from_a_reviewed_list():
         "public:activation",
         "public:redemption",
         "public:licence-seats",
+        "public:quote-signature",
         "team:invitee-check",
         "deals:opportunity-check",
         "billing:distributor-terms",
         "task:deals.expire_registrations",
         "bench:directory",
         "bench:pricing",
+        "bench:quote-pdfs",
     } == SYSTEM_CONTEXTS
     assert is_allowed_system_context("staff:42")
     assert not is_allowed_system_context("staff:")

@@ -14,6 +14,7 @@ from tests.routes import (
     licences,
     onboarding,
     orders,
+    quotes,
     redemption,
     site,
     team,
@@ -37,6 +38,7 @@ ROUTES: dict[str, object] = {
     **deals.ROUTES,
     **orders.ROUTES,
     **billing_settings.ROUTES,
+    **quotes.ROUTES,
 }
 
 GROUPS = site.GROUPS

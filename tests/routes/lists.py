@@ -33,6 +33,7 @@ from partners.models import (
 from portal.audit.services import audit_record
 from portal.models import OutboxTask
 from tests.billing.factories import place_order
+from tests.billing.quote_support import quote_of
 from tests.deals.factories import make_deal, make_fee, make_lead, product_for
 from tests.factories import (
     MembershipFactory,
@@ -398,6 +399,13 @@ def _order(tenant):
     return place_order(tenant.organisation, customer_name=f"Customer {n}")
 
 
+def _quote(tenant):
+    """Quotes of every status, through the service."""
+    n = _n()
+    status = "sent" if n % 2 else ""
+    return quote_of(tenant.organisation, status=status, customer_name=f"Customer {n}")
+
+
 def _deal(tenant):
     """Registrations of every status, each with its history, one of them in conflict
     with another partner's approved one (so the admin shows a holder)."""
@@ -537,6 +545,10 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "deals:list": ListRoute(_deal),
     "billing:order-list": ListRoute(_order),
+    "billing:quote-list": ListRoute(_quote),
+    "api:quotes-list": ListRoute(_quote),
+    "billing:quote-new": NotAList("the quote form (the catalogue's products, approved deals)"),
+    "admin:billing_quote_changelist": ListRoute(_quote, caller=STAFF),
     "api:pricing-preview": NotAList("a price preview (POST): one sale's prices, no list"),
     "billing:account": NotAList("the caller's billing account and the VAT its purchases get"),
     "api:billing-account": NotAList("the caller's billing account"),
