@@ -14,5 +14,6 @@ def space_navigation(request):
             role=caller.role,
             pending=organisation.status == organisation.Status.PENDING,
             path=request.path,
+            partner_type=organisation.partner_type.code,
         )
     }

@@ -28,6 +28,9 @@ class NavEntry:
     roles: frozenset[str] = roles.ALL
     #: Open to a pending organisation (the pages of signing the agreement).
     pending: bool = False
+    #: The partner types (codes) the page serves; empty: every type (a distributor's
+    #: resellers page serves distributors only, and its view refuses the others).
+    partner_types: frozenset[str] = frozenset()
 
 
 #: The groups as the product will grow, in display order. Empty groups are never shown.
@@ -46,6 +49,8 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("partners:agreement", "Agreement", "programme", pending=True),
     NavEntry("partners:documents", "Documents", "programme", pending=True),
     NavEntry("licensing:catalogue", "Products & prices", "sell"),
+    NavEntry("billing:pricing", "Price calculator", "sell"),
+    NavEntry("billing:quote-list", "Quotes", "sell"),
     NavEntry("billing:order-list", "Orders", "sell"),
     # Every member follows the deals; administrators and sales register them.
     NavEntry("deals:list", "Deal registrations", "sell"),
@@ -59,7 +64,14 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("licensing:licences", "Licences", "customers"),
     NavEntry("licensing:trials", "Trials / PoC", "customers"),
     NavEntry("licensing:nfr", "NFR licences", "customers"),
+    NavEntry(
+        "billing:resellers",
+        "Resellers",
+        "customers",
+        partner_types=frozenset({"distributor"}),
+    ),
     NavEntry("partners:profile", "Company profile", "company"),
+    NavEntry("billing:account", "Billing account", "company"),
     NavEntry("partners:team", "Team", "company"),
     NavEntry("partners:activity", "Activity", "company", roles=roles.VIEW_ACTIVITY),
 )
@@ -78,27 +90,40 @@ class NavGroup:
     links: tuple[NavLink, ...]
 
 
-def entry_allowed(entry: NavEntry, *, role: str | None, pending: bool) -> bool:
-    return role in entry.roles and (entry.pending or not pending)
+def entry_allowed(
+    entry: NavEntry, *, role: str | None, pending: bool, partner_type: str = ""
+) -> bool:
+    return (
+        role in entry.roles
+        and (entry.pending or not pending)
+        and (not entry.partner_types or partner_type in entry.partner_types)
+    )
 
 
-def page_allowed(url_name: str, *, role: str | None, pending: bool = False) -> bool:
+def page_allowed(
+    url_name: str, *, role: str | None, pending: bool = False, partner_type: str = ""
+) -> bool:
     """Whether a caller of this role may open the listed page (for links elsewhere, such
     as the dashboard's checklist)."""
     return any(
-        entry.url_name == url_name and entry_allowed(entry, role=role, pending=pending)
+        entry.url_name == url_name
+        and entry_allowed(entry, role=role, pending=pending, partner_type=partner_type)
         for entry in ENTRIES
     )
 
 
-def space_navigation(*, role: str | None, pending: bool, path: str) -> list[NavGroup]:
+def space_navigation(
+    *, role: str | None, pending: bool, path: str, partner_type: str = ""
+) -> list[NavGroup]:
     """The groups and links a member of this role sees, the current page marked active
     (its own URL or a page below it; the dashboard only on itself). No queries."""
     groups: list[NavGroup] = []
     for key, group_label in GROUPS.items():
         links = []
         for entry in ENTRIES:
-            if entry.group != key or not entry_allowed(entry, role=role, pending=pending):
+            if entry.group != key or not entry_allowed(
+                entry, role=role, pending=pending, partner_type=partner_type
+            ):
                 continue
             url = reverse(entry.url_name)
             active = path == url if entry.url_name == "space:dashboard" else path.startswith(url)

@@ -102,6 +102,9 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
         assert labels == [
             "Dashboard",
             "Products & prices",
+            "Price calculator",
+            "Quotes",
+            "Orders",
             "Deal registrations",
             "Referrals",
             "Contact requests",
@@ -112,6 +115,7 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
             "Agreement",
             "Documents",
             "Company profile",
+            "Billing account",
             "Team",
             "Activity",
         ]

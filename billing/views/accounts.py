@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from billing.forms import BillingAccountForm
+from billing.forms.accounts_pricing import BillingAccountForm
 from billing.selectors.accounts import billing_account_for, tax_outlook
 from billing.services.accounts import billing_account_update
 from partners import roles

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from billing.forms import PricingForm
+from billing.forms.accounts_pricing import PricingForm
 from billing.models import Space
 from billing.selectors.resellers import attached_resellers
 from billing.services.preview import pricing_preview

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from billing.forms import DiscountForm
+from billing.forms.accounts_pricing import DiscountForm
 from billing.selectors.resellers import (
     attached_resellers,
     default_discount,

@@ -96,9 +96,11 @@ def test_training_and_the_agreement_are_in_the_navigation_grouped(tenants):
     groups = space_navigation(role=roles.ADMIN, pending=False, path="/space/training/")
     by_label = {group.label: [link.label for link in group.links] for group in groups}
     assert by_label["Programme"] == ["Training", "Agreement", "Documents"]
-    assert by_label["Company"] == ["Company profile", "Team", "Activity"]
+    assert by_label["Company"] == ["Company profile", "Billing account", "Team", "Activity"]
     assert by_label["Sell"] == [
         "Products & prices",
+        "Price calculator",
+        "Quotes",
         "Orders",
         "Deal registrations",
         "Referrals",
@@ -344,3 +346,16 @@ def test_the_review_time_reads_the_same_on_the_page_and_in_the_email(db):
 
     body = render_to_string(template, {"review_days": 10})
     assert "Our channel team reviews applications within 10 days" in body
+
+
+def test_the_resellers_page_is_in_a_distributors_navigation_only():
+    def customers(partner_type: str) -> list[str]:
+        groups = space_navigation(
+            role=roles.ADMIN, pending=False, path="/space/", partner_type=partner_type
+        )
+        return next(
+            [link.label for link in group.links] for group in groups if group.label == "Customers"
+        )
+
+    assert "Resellers" in customers("distributor")
+    assert "Resellers" not in customers("reseller")
