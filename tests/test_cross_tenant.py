@@ -314,7 +314,9 @@ def _tenant_object(case, caller, tenants, status, owned, where) -> None:
             continue  # the owner's allowed writes run last, on fresh objects
         response = _call(caller.client, method, _path(case, owned[_key(caller.tenant)]))
         _expect(response, "200" if allowed else refusal, (*where, method, "own"))
-        _shows_no_other_tenant(response, caller, tenants, (*where, method))
+        _shows_no_other_tenant(
+            response, caller, tenants, (*where, method), _suppliers(case, caller)
+        )
 
 
 def _tenant_collection(case, caller, tenants, status, owned, where) -> None:
@@ -324,7 +326,8 @@ def _tenant_collection(case, caller, tenants, status, owned, where) -> None:
             continue  # the owner's allowed writes run last
         response = _call(caller.client, method, case.path, case.data.get(method))
         supplied = _supplied_keys(caller, tenants, owned)
-        _shows_no_other_tenant(response, caller, tenants, (*where, method), supplied)
+        named = supplied | _suppliers(case, caller)
+        _shows_no_other_tenant(response, caller, tenants, (*where, method), named)
         if not allowed:
             _expect(response, _refusal(case.path, status=status, statuses=case.statuses), where)
             continue

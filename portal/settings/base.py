@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralLeadStatusEnum": "deals.models.ReferralLead.Status",
         "ReferralFeeStatusEnum": "deals.models.ReferralFee.Status",
         "EngagementModelEnum": "partners.models.EngagementModel",
+        "OrderStatusEnum": "billing.models.Order.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

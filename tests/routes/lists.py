@@ -475,6 +475,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "api:licences-list": ListRoute(_licence),
     "api:deals-list": ListRoute(_deal),
     "api:deals-export": ListRoute(_deal),
+    "api:orders-list": ListRoute(_order),
     "api:referrals-list": ListRoute(_lead),
     "api:referrals-statement": ListRoute(_converted),
     "api:referrals-statement-csv": ListRoute(_converted),

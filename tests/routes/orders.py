@@ -2,7 +2,8 @@
 of route). Every member reads its organisation's orders (and, as a distributor, those
 placed through it); administrators and sales place them."""
 
-from tests.billing.factories import place_order, sellable_product
+from partners import roles
+from tests.billing.factories import order_body, place_order, sellable_product
 from tests.routes.cases import OwnData, TenantCollection, TenantObject
 from tests.routes.harness import first_name
 
@@ -31,4 +32,33 @@ ROUTES["api:pricing-preview"] = OwnData(
     setup=_catalogue,
     data={"post": {"product": "pro", "quantity": 3, "customer_country": "DE"}},
     shows_supplier=True,
+)
+
+
+def _with_codes(tenant):
+    """An order whose line made redemption codes (the CSV's rows). The codes are the
+    owner's only: a distributor gets 404 for an order it supplied
+    (tests/billing/test_orders_api.py), so this one is of the personal space, which no
+    distributor supplies."""
+    product = sellable_product(tenant.organisation)
+    return place_order(
+        tenant.organisation,
+        space="personal",
+        lines=[{"product": product.code, "quantity": 3, "fulfilment": "codes", "copies": 2}],
+    )
+
+
+_API = "/api/v1/orders"
+
+ROUTES["api:orders-list"] = TenantCollection(
+    _API,
+    make=_order,
+    methods=("get", "post"),
+    roles={"post": roles.BUY},
+    data={"post": order_body(customer_name="API Customer")},
+    shows_supplier=True,
+)
+ROUTES["api:orders-detail"] = TenantObject(_API + "/{id}", make=_order, shows_supplier=True)
+ROUTES["api:orders-codes"] = TenantObject(
+    _API + "/{id}/codes", make=_with_codes, roles={"get": roles.BUY}
 )
