@@ -183,6 +183,14 @@ def _suppliers(case, caller) -> frozenset[str]:
     return frozenset({str(distributor)}) if case.shows_supplier and distributor else frozenset()
 
 
+def _resellers(case, caller, tenants) -> frozenset[str]:
+    """The caller's attached resellers, where the route may name them (``shows_resellers``)."""
+    if not case.shows_resellers:
+        return frozenset()
+    own = caller.tenant.organisation.pk
+    return frozenset(_key(t) for t in tenants if t.organisation.distributor_id == own)
+
+
 def _supplied_keys(caller, tenants, owned) -> frozenset[str]:
     return frozenset(
         _key(t) for t in tenants if t is not caller.tenant and _supplies(caller, owned[_key(t)])
@@ -284,7 +292,8 @@ def _own_data(case, caller, tenants, status, where) -> None:
         if method != "get" and allowed:
             continue  # the owner's allowed writes run last (_owners_allowed_writes)
         response = _call(caller.client, method, case.path, case.data.get(method))
-        _shows_no_other_tenant(response, caller, tenants, (*where, method))
+        named = _resellers(case, caller, tenants)
+        _shows_no_other_tenant(response, caller, tenants, (*where, method), named)
         if not allowed:
             _expect(response, _refusal(case.path, status=status, statuses=case.statuses), where)
             continue

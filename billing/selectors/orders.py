@@ -8,6 +8,7 @@ from django.http import Http404
 
 from billing.models import Order, OrderLine, RedemptionCode, Space
 from deals.models import Deal
+from licensing.models import Product
 from partners.models import Organisation
 from portal.tenancy.models import get_for_tenant_or_404
 
@@ -70,6 +71,16 @@ def linkable_deals(*, organisation: Organisation) -> QuerySet[Deal]:
         .filter(status__in=LINKABLE_DEALS)
         .select_related("product")
         .order_by("-submitted_at", "-id")
+    )
+
+
+def sellable_products(*, organisation: Organisation) -> QuerySet[Product]:
+    """The products an order may name: the partner's programme's active ones, in the
+    catalogue's order, with their plans."""
+    return (
+        Product.objects.filter(programme_id=organisation.partner_type.programme_id, is_active=True)
+        .prefetch_related("plans")
+        .order_by("position", "name")
     )
 
 

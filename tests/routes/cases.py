@@ -48,6 +48,9 @@ class _MemberRoute:
     #: Whether a reseller's response may name the distributor that supplies it (a price
     #: from its distributor names who sells): that tenant's name and id are then allowed.
     shows_supplier: bool = False
+    #: Whether a distributor's response may name the resellers attached to it (a form
+    #: ordering for one of them): their names and ids are then allowed.
+    shows_resellers: bool = False
 
     def allows(self, method: str, *, role: str, status: str) -> bool:
         return status in self.statuses and role in self.roles.get(method, ALL)

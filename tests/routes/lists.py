@@ -499,6 +499,10 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "deals:list": ListRoute(_deal),
     "billing:order-list": ListRoute(_order),
+    "billing:order-new": NotAList(
+        "the order form: the catalogue, the approved deals and attached resellers (one "
+        "query each, shown in selects)"
+    ),
     "api:pricing-preview": NotAList("a price preview (POST): one sale's prices, no list"),
     "deals:referrals": ListRoute(_lead),
     "deals:referrals_statement": ListRoute(_converted),

@@ -17,8 +17,8 @@ def _order(tenant):
 
 
 ROUTES: dict[str, object] = {
-    "billing:order-list": TenantCollection("/space/orders/", make=_order),
-    "billing:order-detail": TenantObject("/space/orders/{id}/", make=_order),
+    "billing:order-list": TenantCollection("/space/orders/", make=_order, shows_supplier=True),
+    "billing:order-detail": TenantObject("/space/orders/{id}/", make=_order, shows_supplier=True),
 }
 
 
@@ -61,4 +61,32 @@ ROUTES["api:orders-list"] = TenantCollection(
 ROUTES["api:orders-detail"] = TenantObject(_API + "/{id}", make=_order, shows_supplier=True)
 ROUTES["api:orders-codes"] = TenantObject(
     _API + "/{id}/codes", make=_with_codes, roles={"get": roles.BUY}
+)
+
+
+def _new_order_form() -> dict:
+    """The new-order page's "Place order" (the owner's allowed write places one)."""
+    data = {
+        "space": "reseller",
+        "idempotency_key": "route-test",
+        "action": "place",
+        "customer_name": "Page Customer",
+        "customer_email": "it@page-customer.example",
+        "customer_country": "DE",
+        "billing_period": "yearly",
+    }
+    for n in range(5):
+        data.update({f"line-{n}-fulfilment": "licence", f"line-{n}-copies": "1"})
+    data.update({"line-0-product": "pro", "line-0-quantity": "3"})
+    return data
+
+
+ROUTES["billing:order-new"] = OwnData(
+    "/space/orders/new/",
+    setup=_catalogue,
+    methods=("get", "post"),
+    roles={"get": roles.BUY, "post": roles.BUY},
+    data={"post": _new_order_form()},
+    shows_supplier=True,  # the preview names the distributor that invoices the reseller
+    shows_resellers=True,  # a distributor orders for a reseller attached to it
 )
