@@ -1,9 +1,10 @@
-"""Pages of the billing app (namespace "billing"): the reseller-space pages under /space/.
+"""Pages of the billing app (namespace "billing"): the reseller-space pages under /space/
+and the end customer's redemption-code page (no account) at /redeem-code/.
 Each area keeps its own list in billing/views/<area>.py."""
 
 from django.urls import include, path
 
-from billing.views import order_new, orders
+from billing.views import order_new, orders, redeem_code
 
 app_name = "billing"
 
@@ -13,5 +14,6 @@ space_urlpatterns = [
 ]
 
 urlpatterns = [
+    *redeem_code.public_urlpatterns,
     path("space/", include(space_urlpatterns)),
 ]

@@ -124,3 +124,33 @@ class OrderLineForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
 def line_forms(data, *, products) -> list[OrderLineForm]:
     return [OrderLineForm(data, prefix=f"line-{n}", products=products) for n in range(LINE_ROWS)]
+
+
+class RedeemCodeForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
+    """The end customer's redemption-code form (shape only; billing.services.codes)."""
+
+    code = forms.CharField(
+        max_length=40,
+        label="Redemption code",
+        help_text="As your supplier gave it, such as ABCD-EFGH-JKLM-NPQR.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    name = forms.CharField(
+        max_length=200, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    company = forms.CharField(
+        max_length=200,
+        label="Your company",
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    email = forms.EmailField(
+        max_length=254,
+        label="Your email address",
+        help_text="We email you the link to accept the terms and get the licence key.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    country = forms.ChoiceField(label="Country", help_text="Where the software will be used.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Choose a country"), *countries]

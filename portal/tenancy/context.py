@@ -76,6 +76,9 @@ SYSTEM_CONTEXTS = frozenset(
         # The end customer's redemption link and seat-management link (no account).
         "public:redemption",
         "public:licence-seats",
+        # The end customer redeeming a partner's single-use code (no account): the code
+        # is the credential (billing.services.codes).
+        "public:redemption-code",
         "team:invitee-check",
         # Whether another partner holds a deal's opportunity: a boolean, nothing else.
         "deals:opportunity-check",

@@ -126,6 +126,7 @@ def test_system_contexts_come_from_a_reviewed_list():
         "public:activation",
         "public:redemption",
         "public:licence-seats",
+        "public:redemption-code",
         "team:invitee-check",
         "deals:opportunity-check",
         "billing:distributor-terms",

@@ -499,6 +499,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "deals:list": ListRoute(_deal),
     "billing:order-list": ListRoute(_order),
+    "billing:redeem-code": NotAList("the end customer's redemption-code form"),
     "billing:order-new": NotAList(
         "the order form: the catalogue, the approved deals and attached resellers (one "
         "query each, shown in selects)"

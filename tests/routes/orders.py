@@ -4,7 +4,7 @@ placed through it); administrators and sales place them."""
 
 from partners import roles
 from tests.billing.factories import order_body, place_order, sellable_product
-from tests.routes.cases import OwnData, TenantCollection, TenantObject
+from tests.routes.cases import OwnData, Public, TenantCollection, TenantObject
 from tests.routes.harness import first_name
 
 
@@ -89,4 +89,11 @@ ROUTES["billing:order-new"] = OwnData(
     data={"post": _new_order_form()},
     shows_supplier=True,  # the preview names the distributor that invoices the reseller
     shows_resellers=True,  # a distributor orders for a reseller attached to it
+)
+
+ROUTES["billing:redeem-code"] = Public(
+    "the end customer's redemption-code form (no account): the single-use code is the "
+    "credential, and an unknown or used one is refused alike (tests/billing/"
+    "test_redemption_codes.py)",
+    path="/redeem-code/",
 )
