@@ -1,1 +1,3 @@
 """The channel team's admin for the billing app, one module per area."""
+
+from billing.admin import orders  # noqa: F401

@@ -31,7 +31,7 @@ from partners.models import (
 )
 from portal.audit.services import audit_record
 from portal.models import OutboxTask
-from tests.billing.factories import place_order
+from tests.billing.factories import place_order, sellable_product
 from tests.deals.factories import make_deal, make_fee, make_lead, product_for
 from tests.factories import (
     MembershipFactory,
@@ -359,6 +359,23 @@ def _order(tenant):
     return place_order(tenant.organisation, customer_name=f"Customer {n}")
 
 
+def _any_order(tenant):
+    """An order of another partner each time, of both spaces (the channel team sees all)."""
+    n = _n()
+    organisation = OrganisationFactory()
+    if n % 2:
+        return place_order(organisation, space="personal")
+    return place_order(organisation, customer_name=f"Customer {n}")
+
+
+def _any_codes(tenant):
+    """Another partner's order line fulfilled by two redemption codes."""
+    organisation = OrganisationFactory()
+    product = sellable_product(organisation)
+    lines = [{"product": product.code, "quantity": 3, "fulfilment": "codes", "copies": 2}]
+    return place_order(organisation, lines=lines)
+
+
 def _deal(tenant):
     """Registrations of every status, each with its history, one of them in conflict
     with another partner's approved one (so the admin shows a holder)."""
@@ -546,6 +563,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:deals_deal_changelist": ListRoute(_any_deal, caller=STAFF, query="?status=all"),
     "admin:deals_referrallead_changelist": ListRoute(_any_lead, caller=STAFF),
     "admin:deals_referralfee_changelist": ListRoute(_any_fee, caller=STAFF),
+    "admin:billing_order_changelist": ListRoute(_any_order, caller=STAFF),
+    "admin:billing_redemptioncode_changelist": ListRoute(_any_codes, caller=STAFF),
     "admin:portal_user_changelist": ListRoute(lambda tenant: UserFactory(), caller=STAFF),
     "admin:portal_outboxtask_changelist": ListRoute(_outbox_task, caller=STAFF),
     "admin:portal_auditevent_changelist": ListRoute(_audit_event, caller=STAFF),
