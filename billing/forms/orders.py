@@ -47,7 +47,9 @@ class OrderForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         help_text="No anonymous sales: the person the licences are for.",
     )
     customer_country = forms.ChoiceField(required=False, label="Customer's country")
-    billing_period = forms.ChoiceField(choices=BillingPeriod.choices, label="Billing")
+    billing_period = forms.ChoiceField(
+        choices=BillingPeriod.choices, initial=BillingPeriod.YEARLY, label="Billing"
+    )
     deal = forms.ChoiceField(
         required=False,
         label="Approved deal registration",
@@ -57,8 +59,11 @@ class OrderForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         required=False, label="The customer is a charity, education or non-profit"
     )
 
-    def __init__(self, *args, deals=(), resellers=(), **kwargs):
+    def __init__(self, *args, space: str, deals=(), resellers=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if space == Space.RESELLER:  # no anonymous sales
+            for name in ("customer_name", "customer_email", "customer_country"):
+                self.fields[name].required = True
         self.fields["customer_country"].choices = [("", "Choose a country"), *countries]
         self.fields["deal"].choices = [
             ("", "No deal (late involvement)"),
@@ -94,7 +99,10 @@ class OrderLineForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     product = forms.ChoiceField(required=False, label="Product")
     quantity = IntegerField(min_value=1, max_value=1_000_000, required=False, label="Quantity")
     fulfilment = forms.ChoiceField(
-        choices=OrderLine.Fulfilment.choices,
+        choices=[
+            (OrderLine.Fulfilment.LICENCE, "A licence"),
+            (OrderLine.Fulfilment.CODES, "Redemption codes"),
+        ],
         initial=OrderLine.Fulfilment.LICENCE,
         label="Fulfilment",
     )

@@ -93,6 +93,7 @@ def order_new(request):
     posted = request.method == "POST"
     form = OrderForm(
         request.POST if posted else None,
+        space=space,
         deals=deals,
         resellers=resellers,
         initial={"space": space, "idempotency_key": secrets.token_urlsafe(24)},
