@@ -10,11 +10,6 @@ import pytest
 
 from billing.models import IdempotencyKey, Order
 from licensing.models import Licence
-from licensing.services.catalogue import catalogue_load
-from partners.services.programme import programme_load
-from portal.demo import VATES
-from portal.tenancy.context import system_context
-from portal.vendor.services import vendor_update
 from tests.billing.conftest import make_partner
 from tests.billing.factories import order_body
 from tests.tenancy_support import observer
@@ -80,12 +75,8 @@ def test_an_overlong_key_is_a_400(partner):
 
 
 @pytest.fixture
-def reseller_committed(transactional_db):
-    with system_context("command:seed_demo"):
-        programme = programme_load(code="vates", make_default=True)
-        catalogue_load(code="vates")
-        vendor_update(changes=VATES, actor=None)
-    return make_partner(programme, type_code="reseller", name="Racing Reseller")
+def reseller_committed(vates_committed):
+    return make_partner(vates_committed, type_code="reseller", name="Racing Reseller")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,11 +9,6 @@ from django.conf import settings
 from django.test import Client
 
 from billing.models import Order
-from licensing.services.catalogue import catalogue_load
-from partners.services.programme import programme_load
-from portal.demo import VATES
-from portal.tenancy.context import system_context
-from portal.vendor.services import vendor_update
 from tests.billing.conftest import make_partner
 from tests.billing.test_pricing_rules import FR_VAT
 from tests.browser import browser_page, require_chromium, screenshot
@@ -23,12 +18,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def reseller(transactional_db):
-    with system_context("command:seed_demo"):
-        programme = programme_load(code="vates", make_default=True)
-        catalogue_load(code="vates")
-        vendor_update(changes=VATES, actor=None)
-    return make_partner(programme, type_code="reseller", name="Bluepeak IT", vat_number=FR_VAT)
+def reseller(vates_committed):
+    return make_partner(
+        vates_committed, type_code="reseller", name="Bluepeak IT", vat_number=FR_VAT
+    )
 
 
 def _session_cookie(user, base: str) -> dict:

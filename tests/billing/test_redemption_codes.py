@@ -15,13 +15,8 @@ from billing.models import RedemptionCode
 from billing.services.codes import code_normalise
 from billing.throttles import RedemptionCodeRateThrottle
 from licensing.models import CustomerLink, Licence
-from licensing.services.catalogue import catalogue_load
 from partners.models import EmbargoedTerritory
-from partners.services.programme import programme_load
-from portal.demo import VATES
 from portal.models import AuditEvent
-from portal.tenancy.context import system_context
-from portal.vendor.services import vendor_update
 from tests.billing.conftest import make_partner
 from tests.billing.factories import place_order
 from tests.billing.test_pricing_rules import DE_VAT, FR_VAT
@@ -153,12 +148,8 @@ def test_codes_are_normalised_or_refused():
 
 
 @pytest.fixture
-def reseller_committed(transactional_db):
-    with system_context("command:seed_demo"):
-        programme = programme_load(code="vates", make_default=True)
-        catalogue_load(code="vates")
-        vendor_update(changes=VATES, actor=None)
-    return make_partner(programme, type_code="reseller", name="Code Reseller")
+def reseller_committed(vates_committed):
+    return make_partner(vates_committed, type_code="reseller", name="Code Reseller")
 
 
 @pytest.mark.django_db(transaction=True)
