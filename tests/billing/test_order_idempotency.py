@@ -108,3 +108,38 @@ def test_twenty_requests_with_one_key_at_once_make_one_order(reseller_committed)
         assert Order.objects.count() == 1
         assert Licence.objects.count() == 1
         assert IdempotencyKey.objects.count() == 1
+
+
+def test_a_distributors_full_length_key_is_kept_apart_and_replays(partner):
+    northwind = partner("distributor", tier=2, country="DE")
+    reseller = partner("reseller", distributor=northwind.organisation)
+    key = "d" * 200  # the longest a key may be, scoped to the distributor when stored
+    body = order_body(reseller=str(reseller.organisation.pk))
+    first = _post(northwind.api(), body, key)
+    assert first.status_code == 201, first.content
+    assert _post(northwind.api(), body, key).status_code == 200
+    # The reseller's own key of the same text is its own
+    assert _post(reseller.api(), order_body(), key).status_code == 201
+
+
+def test_another_integrity_error_of_the_order_is_not_read_as_a_replay(partner, monkeypatch):
+    from django.db import IntegrityError
+
+    from billing.services import orders
+
+    reseller = partner("reseller")
+
+    def broken(**kwargs):
+        raise IntegrityError("a constraint of the order, not the key's")
+
+    monkeypatch.setattr(orders, "order_create", broken)
+    with pytest.raises(IntegrityError), observer():
+        orders.order_place(
+            organisation=reseller.organisation,
+            actor=reseller.admin,
+            role="admin",
+            data=order_body(),
+            idempotency_key="k",
+        )
+    with observer():
+        assert IdempotencyKey.objects.count() == 0
