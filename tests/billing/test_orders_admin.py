@@ -3,8 +3,10 @@ filters and search; redemption codes listed read-only."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group
 from django.test import Client
 
+from portal.staff_groups import CHANNEL_FINANCE
 from tests.billing.factories import place_order
 from tests.billing.test_pricing_rules import FR_VAT
 from tests.factories import staff_user
@@ -14,8 +16,11 @@ CODES = "/admin/billing/redemptioncode/"
 
 
 def _staff() -> Client:
+    """A member of the channel team's finance group (as migrated), no other permission."""
+    user = staff_user()
+    user.groups.add(Group.objects.get(name=CHANNEL_FINANCE))
     client = Client()
-    client.force_login(staff_user("billing.view_order", "billing.view_redemptioncode"))
+    client.force_login(user)
     return client
 
 
