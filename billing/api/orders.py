@@ -273,7 +273,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
     roles_by_action = {"create": roles.BUY, "codes": roles.BUY, "*": roles.ALL}
 
     def refine_queryset(self, queryset):
-        if self.action in ("retrieve", "codes"):
+        if self.action == "retrieve":
             queryset = queryset.prefetch_related(order_lines())
         return queryset.order_by("-created_at", "-id")
 

@@ -224,9 +224,9 @@ def order_place(
     apart from the organisation's own."""
     require_buyer_role(role)
     key = (idempotency_key or "").strip()
-    if len(key) > MAX_KEY:
+    if len(key) > MAX_KEY or not key.isprintable():
         raise DomainError(
-            f"Idempotency-Key: at most {MAX_KEY} characters.", field="idempotency_key"
+            f"Idempotency-Key: at most {MAX_KEY} printable characters.", field="idempotency_key"
         )
     place = {
         "organisation": organisation,

@@ -66,10 +66,12 @@ def test_a_refused_order_keeps_no_key(partner):
     assert _post(client, order_body(), "fix-and-retry").status_code == 201
 
 
-def test_an_overlong_key_is_a_400(partner):
+@pytest.mark.parametrize("key", ["k" * 201, "tab\there", "nul\x00byte"])
+def test_an_overlong_or_unprintable_key_is_a_400(partner, key):
     reseller = partner("reseller")
-    response = _post(reseller.api(), order_body(), "k" * 201)
+    response = _post(reseller.api(), order_body(), key)
     assert response.status_code == 400
+    assert response.json()["fields"]["idempotency_key"]
     with observer():
         assert Order.objects.count() == 0
 
