@@ -6,9 +6,10 @@ licensing then emails them the usual redemption link.
 
 Exactly once: the code's row is locked (``SELECT ... FOR UPDATE``) and its state read
 under the lock, so simultaneous submissions of one code queue on it and only the first
-redeems. An unknown code and a used one get the same answer, so the page tells a
-guesser nothing. The visitor has no tenant: the work runs in the named system context
-``public:redemption-code`` (the code is the credential), which this service opens.
+redeems. An unknown code, a used one and one of a cancelled order get the same answer,
+so the page tells a guesser nothing. The visitor has no tenant: the work runs in the
+named system context ``public:redemption-code`` (the code is the credential), which this
+service opens.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_countries import countries
 
-from billing.models import RedemptionCode, Space
+from billing.models import Order, RedemptionCode, Space
 from licensing.models import Licence
 from licensing.services.binding import licence_bind_for_code
 from licensing.services.licences import licence_issue
@@ -88,6 +89,7 @@ def code_redeem(
                 "line__order", "line__product", "line__plan", "organisation__partner_type"
             )
             .filter(code=normalised, redeemed_at__isnull=True)
+            .exclude(line__order__status=Order.Status.CANCELLED)
             .first()
         )
         if row is None:

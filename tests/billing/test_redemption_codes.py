@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
-from billing.models import RedemptionCode
+from billing.models import Order, RedemptionCode
 from billing.services.codes import code_normalise
 from billing.throttles import RedemptionCodeRateThrottle
 from licensing.models import CustomerLink, Licence
@@ -96,6 +96,16 @@ def test_a_used_code_and_an_unknown_one_get_the_same_answer(partner):
     assert changed(before, snapshot()) == []
     with observer():
         assert Licence.objects.filter(organisation=reseller.organisation).count() == 1
+
+
+def test_a_code_of_a_cancelled_order_is_not_valid(partner):
+    reseller = partner("reseller", tier=1, country="FR", vat_number=FR_VAT)
+    code, *_ = codes_of(reseller.organisation, copies=1)
+    with observer():
+        Order.objects.filter(lines__codes__code=code).update(status=Order.Status.CANCELLED)
+    response = Client().post(PAGE, answers(code))
+    assert response.status_code == 400
+    assert NOT_VALID in response.content.decode()
 
 
 @pytest.mark.parametrize(
