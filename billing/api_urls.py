@@ -1,10 +1,11 @@
 """The billing app's API routes; each area keeps its own list in billing/api/<area>.py."""
 
-from billing.api import accounts, pricing, quotes, resellers
+from billing.api import accounts, orders, pricing, quotes, resellers
 
 urlpatterns = [
     *pricing.urlpatterns,
     *quotes.urlpatterns,
+    *orders.urlpatterns,
     *accounts.urlpatterns,
     *resellers.urlpatterns,
 ]

@@ -4,6 +4,8 @@ portal.staff_groups). Changing this needs a data migration that syncs the groups
 
 from portal.staff_groups import CHANNEL_FINANCE, CHANNEL_REVIEWER, PROGRAMME_MANAGER
 
+#: Every channel-team role follows what partners sell (a reviewer sees the deal an order
+#: won) and how they are billed; orders, quotes and codes are never changed in the admin.
 _READ = frozenset(
     {
         "billing.view_taxrate",

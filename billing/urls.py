@@ -1,15 +1,26 @@
 """Pages of the billing app (namespace "billing"): the reseller-space pages under /space/,
-and the end customer's quote page (no account) under /quote/.
+and the end customer's pages (no account): the quote to sign under /quote/ and the
+redemption-code page at /redeem-code/.
 Each area keeps its own list in billing/views/<area>.py."""
 
 from django.urls import include, path
 
-from billing.views import accounts, orders, pricing, quote_signature, quotes, resellers
+from billing.views import (
+    accounts,
+    order_new,
+    orders,
+    pricing,
+    quote_signature,
+    quotes,
+    redeem_code,
+    resellers,
+)
 
 app_name = "billing"
 
 space_urlpatterns = [
     *orders.urlpatterns,
+    *order_new.urlpatterns,
     *quotes.urlpatterns,
     *accounts.urlpatterns,
     *resellers.urlpatterns,
@@ -17,6 +28,7 @@ space_urlpatterns = [
 ]
 
 urlpatterns = [
+    *redeem_code.public_urlpatterns,
     path("space/", include(space_urlpatterns)),
     *quote_signature.urlpatterns,
 ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import django_filters
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from billing.models import Order
+from billing.models import Order, OrderLine, RedemptionCode, Space
+from deals.models import Deal
+from licensing.models import Product
 from partners.models import Organisation
 from portal.tenancy.models import get_for_tenant_or_404
 
@@ -20,10 +23,23 @@ def orders_for(*, organisation: Organisation) -> QuerySet[Order]:
     )
 
 
+def order_lines() -> Prefetch:
+    """An order's lines with their licence and how many redemption codes each made."""
+    return Prefetch(
+        "lines",
+        queryset=OrderLine.objects.select_related("licence")
+        .annotate(code_count=Count("codes"))
+        .order_by("position"),
+    )
+
+
 def order_for(*, organisation: Organisation, order_id) -> Order:
-    """One order the organisation may read (404 for a missing one and another's alike)."""
+    """One order the organisation may read (404 for a missing one and another's alike),
+    with its lines."""
     order = get_for_tenant_or_404(
-        Order.objects.select_related("organisation", "distributor", "deal"),
+        Order.objects.select_related("organisation", "distributor", "deal").prefetch_related(
+            order_lines()
+        ),
         organisation,
         pk=order_id,
     )
@@ -35,3 +51,100 @@ def order_for(*, organisation: Organisation, order_id) -> Order:
 def order_is_supplied(order: Order, *, organisation: Organisation) -> bool:
     """True when ``organisation`` reads the order as the distributor it was placed through."""
     return order.organisation_id != organisation.pk
+
+
+def order_codes(*, order: Order) -> QuerySet[RedemptionCode]:
+    """The redemption codes of an order's lines, line by line."""
+    return (
+        RedemptionCode.objects.filter(line__order=order)
+        .select_related("line")
+        .order_by("line__position", "created_at", "code")
+    )
+
+
+def linkable_deals(*, organisation: Organisation) -> QuerySet[Deal]:
+    """The organisation's registrations an order may name (approved, or won already)."""
+    from billing.services.sale_input import LINKABLE_DEALS
+
+    return (
+        Deal.objects.owned_by(organisation)
+        .filter(status__in=LINKABLE_DEALS)
+        .select_related("product")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def sellable_products(*, organisation: Organisation) -> QuerySet[Product]:
+    """The products an order may name: the partner's programme's active ones, in the
+    catalogue's order, with their plans."""
+    return (
+        Product.objects.filter(programme_id=organisation.partner_type.programme_id, is_active=True)
+        .prefetch_related("plans")
+        .order_by("position", "name")
+    )
+
+
+def attached_resellers(*, distributor: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(distributor=distributor).order_by("name")
+
+
+# --- filters (the reseller space's list and the API share them) -------------------------
+
+
+class OrderFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=Order.Status.choices,
+        label="Status",
+        error_messages={"invalid_choice": "%(value)s is not an order status."},
+    )
+    space = django_filters.ChoiceFilter(
+        choices=Space.choices,
+        label="Space",
+        error_messages={"invalid_choice": "%(value)s is not a space."},
+    )
+    supplied = django_filters.BooleanFilter(
+        method="filter_supplied",
+        label="Supplied through you (distributors)",
+        help_text="true: the orders placed through you; false: your own.",
+    )
+    customer = django_filters.CharFilter(
+        method="filter_customer", max_length=200, label="Customer (name or email)"
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", max_length=200, label="Search (reference, customer)"
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("created_at", "created_at"), ("total", "total"), ("reference", "reference")),
+        label="Order by",
+    )
+
+    class Meta:
+        model = Order
+        fields: list[str] = []
+
+    def _organisation_id(self):
+        return self.request.caller.organisation.pk
+
+    def filter_supplied(self, queryset, name, value):
+        if value is None:
+            return queryset
+        own = Q(organisation_id=self._organisation_id())
+        return queryset.exclude(own) if value else queryset.filter(own)
+
+    def filter_customer(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(customer_name__icontains=value) | Q(customer_email__icontains=value)
+        )
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(customer_name__icontains=value)
+            | Q(customer_email__icontains=value)
+        )

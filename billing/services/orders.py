@@ -215,48 +215,54 @@ def order_place(
     role: str | None,
     data: dict,
     idempotency_key: str = "",
+    key_scope: str = "",
     placed_by_distributor: bool = False,
 ) -> Placed:
     """Place an order from ``data`` (the API's body: customer_name, customer_country,
-    customer_email, billing_period, lines, space, deal, customer_nonprofit)."""
+    customer_email, billing_period, lines, space, deal, customer_nonprofit).
+    ``key_scope`` keeps the keys of someone ordering for the organisation (a distributor)
+    apart from the organisation's own."""
     require_buyer_role(role)
     key = (idempotency_key or "").strip()
-    if len(key) > MAX_KEY:
+    if len(key) > MAX_KEY or not key.isprintable():
         raise DomainError(
-            f"Idempotency-Key: at most {MAX_KEY} characters.", field="idempotency_key"
+            f"Idempotency-Key: at most {MAX_KEY} printable characters.", field="idempotency_key"
         )
+    place = {
+        "organisation": organisation,
+        "actor": actor,
+        "role": role,
+        "data": data,
+        "placed_by_distributor": placed_by_distributor,
+    }
     if not key:
         with transaction.atomic():
-            order = _place(
-                organisation=organisation,
-                actor=actor,
-                role=role,
-                data=data,
-                placed_by_distributor=placed_by_distributor,
-            )
-        return Placed(order=order, created=True)
+            return Placed(order=_place(**place), created=True)
 
+    key = f"{key_scope}:{key}" if key_scope else key
     digest = request_digest(data)
-    try:
-        with transaction.atomic():
-            record = IdempotencyKey.objects.create(
-                organisation=organisation,
-                key=key,
-                request_digest=digest,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            )
-            order = _place(
-                organisation=organisation,
-                actor=actor,
-                role=role,
-                data=data,
-                placed_by_distributor=placed_by_distributor,
-            )
+    with transaction.atomic():
+        try:
+            # Its own savepoint: only the key's insert may clash (another integrity
+            # error of the order is not a replay and propagates).
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(
+                    organisation=organisation,
+                    key=key,
+                    request_digest=digest,
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+        except IntegrityError:
+            record = None  # the same key committed first (we waited on its index entry)
+        if record is not None:
+            order = _place(**place)
             record.order = order
             record.save(update_fields=["order"])
-        return Placed(order=order, created=True)
-    except IntegrityError:
-        pass  # the same key committed first (we waited on its index entry)
+            return Placed(order=order, created=True)
+    return _replayed(organisation=organisation, key=key, digest=digest)
+
+
+def _replayed(*, organisation: Organisation, key: str, digest: str) -> Placed:
     record = (
         IdempotencyKey.objects.owned_by(organisation)
         .select_related("order")
@@ -298,6 +304,7 @@ def order_place_for_reseller(
             actor=actor,
             role=role,
             data=data,
-            idempotency_key=f"{distributor.pk}:{idempotency_key}" if idempotency_key else "",
+            idempotency_key=idempotency_key,
+            key_scope=f"distributor:{distributor.pk}",
             placed_by_distributor=True,
         )

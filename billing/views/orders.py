@@ -1,25 +1,43 @@
 """Pages: the organisation's orders in the reseller space (and those it supplied, as a
-distributor, read-only)."""
+distributor, read-only), with the list's filters and an order's priced lines, licences,
+codes and deal."""
 
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from billing.selectors.orders import order_for, orders_for
+from billing.models import Order, Space
+from billing.selectors.orders import OrderFilterSet, order_for, order_is_supplied, orders_for
 from partners import roles
 from portal.pagination import page_of
 from portal.tenancy.access import member_required
+
+_FILTERS = ("status", "space", "supplied", "search")
 
 
 @member_required(roles=roles.ALL)
 @require_safe
 def order_list(request):
     organisation = request.caller.organisation
-    page = page_of(request, orders_for(organisation=organisation))
+    orders = orders_for(organisation=organisation)
+    filterset = OrderFilterSet(request.GET, queryset=orders, request=request)
+    valid = filterset.is_valid()
+    page = page_of(request, filterset.qs if valid else orders.none())
     return render(
         request,
         "billing/orders/list.html",
-        {"page_obj": page, "orders": page.object_list, "organisation": organisation},
+        {
+            "page_obj": page,
+            "orders": page.object_list,
+            "organisation": organisation,
+            "filters": filterset.form,
+            "filters_valid": valid,
+            "filtered": any(request.GET.get(name) for name in _FILTERS),
+            "statuses": Order.Status.choices,
+            "spaces": Space.choices,
+            "can_buy": request.caller.role in roles.BUY,
+            "is_distributor": organisation.resellers.exists(),
+        },
     )
 
 
@@ -28,10 +46,19 @@ def order_list(request):
 def order_detail(request, order_id):
     organisation = request.caller.organisation
     order = order_for(organisation=organisation, order_id=order_id)
+    supplied = order_is_supplied(order, organisation=organisation)
+    lines = list(order.lines.all())
     return render(
         request,
         "billing/orders/detail.html",
-        {"order": order, "lines": list(order.lines.all()), "organisation": organisation},
+        {
+            "order": order,
+            "lines": lines,
+            "organisation": organisation,
+            "supplied": supplied,
+            "has_codes": not supplied and any(line.code_count for line in lines),
+            "margin": order.net_amount - order.distributor_net if supplied else None,
+        },
     )
 
 

@@ -117,6 +117,36 @@ def licence_bind(*, actor, licence: Licence, email: str) -> CustomerLink:
 
 
 @transaction.atomic
+def licence_bind_for_code(*, licence: Licence, email: str, code_hint: str) -> CustomerLink:
+    """Bind a licence just issued for a redemption code to the customer who entered the
+    code (billing.services.codes), and email them the redemption link, as a partner's
+    binding would. No member acts: the single-use code, checked under its row lock by
+    the caller, is the credential; the caller runs in its named system context."""
+    email = customer_email_clean(email)
+    licence = lock_licence(licence.pk)
+    if licence.status != Licence.Status.UNBOUND:
+        raise Conflict(_NOT_BINDABLE.get(licence.status, "Already bound."), code="not_bindable")
+    before = licence_audited_values(licence)
+    now = timezone.now()
+    licence.customer_email = email
+    licence.status = Licence.Status.BOUND
+    licence.bound_at = now
+    licence.save(update_fields=["customer_email", "status", "bound_at", "updated_at"])
+    link = _redemption_link_create(licence=licence, email=email, actor=None, now=now)
+    licence_event_record(
+        licence=licence,
+        kind=LicenceEvent.Kind.BOUND,
+        actor=None,
+        summary=f"Bound to {email} by the customer, with redemption code {code_hint}; "
+        f"redemption link emailed, valid until {format_date(link.expires_at)}",
+        before=before,
+        detail={"email": email, "code": code_hint, "link_expires_at": link.expires_at.isoformat()},
+    )
+    _send_link(link, reminder=False)
+    return link
+
+
+@transaction.atomic
 def licence_link_resend(*, actor, licence: Licence) -> CustomerLink:
     """Email the bound customer a new redemption link (a full validity period again); the
     previous link stops working at once (see the module's note)."""

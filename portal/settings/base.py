@@ -244,6 +244,8 @@ REST_FRAMEWORK = {
         "licensing_public_key": env.str("PUBLIC_KEY_RATE_LIMIT", default="120/hour"),
         # The end customer's redemption and seat forms (no account), per client IP.
         "customer_links": env.str("CUSTOMER_LINK_RATE_LIMIT", default="30/hour"),
+        # The end customer's redemption-code form (no account), per client IP.
+        "redemption_codes": env.str("REDEMPTION_CODE_RATE_LIMIT", default="30/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -269,6 +271,7 @@ SPECTACULAR_SETTINGS = {
         "EngagementModelEnum": "partners.models.EngagementModel",
         "QuoteStatusEnum": "billing.models.Quote.Status",
         "QuotePdfStatusEnum": "billing.models.Quote.PdfStatus",
+        "OrderStatusEnum": "billing.models.Order.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

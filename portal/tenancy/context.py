@@ -78,6 +78,9 @@ SYSTEM_CONTEXTS = frozenset(
         "public:licence-seats",
         # The end customer's quote signature link (no account): reads the quote and signs it.
         "public:quote-signature",
+        # The end customer redeeming a partner's single-use code (no account): the code
+        # is the credential (billing.services.codes).
+        "public:redemption-code",
         "team:invitee-check",
         # Whether another partner holds a deal's opportunity: a boolean, nothing else.
         "deals:opportunity-check",

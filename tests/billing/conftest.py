@@ -79,3 +79,21 @@ def partner(vates):
         return make_partner(vates, type_code=type_code, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def vates_committed(transactional_db):
+    """``vates`` for transaction=True tests (real threads, a live server). A flush after
+    an earlier such test empties the tables the migrations filled: the VAT rates are
+    loaded again, as migration 0002 does."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    with system_context("command:seed_demo"):
+        programme = programme_load(code="vates", make_default=True)
+        catalogue_load(code="vates")
+        vendor_update(changes=VATES, actor=None)
+    with observer():
+        import_module("billing.migrations.0002_eu_vat_rates").add_rates(apps, None)
+    return programme

@@ -127,6 +127,7 @@ def test_system_contexts_come_from_a_reviewed_list():
         "public:redemption",
         "public:licence-seats",
         "public:quote-signature",
+        "public:redemption-code",
         "team:invitee-check",
         "deals:opportunity-check",
         "billing:distributor-terms",

@@ -32,7 +32,7 @@ from partners.models import (
 )
 from portal.audit.services import audit_record
 from portal.models import OutboxTask
-from tests.billing.factories import place_order
+from tests.billing.factories import place_order, sellable_product
 from tests.billing.quote_support import quote_of
 from tests.deals.factories import make_deal, make_fee, make_lead, product_for
 from tests.factories import (
@@ -406,6 +406,23 @@ def _quote(tenant):
     return quote_of(tenant.organisation, status=status, customer_name=f"Customer {n}")
 
 
+def _any_order(tenant):
+    """An order of another partner each time, of both spaces (the channel team sees all)."""
+    n = _n()
+    organisation = OrganisationFactory()
+    if n % 2:
+        return place_order(organisation, space="personal")
+    return place_order(organisation, customer_name=f"Customer {n}")
+
+
+def _any_codes(tenant):
+    """Another partner's order line fulfilled by two redemption codes."""
+    organisation = OrganisationFactory()
+    product = sellable_product(organisation)
+    lines = [{"product": product.code, "quantity": 3, "fulfilment": "codes", "copies": 2}]
+    return place_order(organisation, lines=lines)
+
+
 def _deal(tenant):
     """Registrations of every status, each with its history, one of them in conflict
     with another partner's approved one (so the admin shows a holder)."""
@@ -522,6 +539,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "api:licences-list": ListRoute(_licence),
     "api:deals-list": ListRoute(_deal),
     "api:deals-export": ListRoute(_deal),
+    "api:orders-list": ListRoute(_order),
     "api:referrals-list": ListRoute(_lead),
     "api:referrals-statement": ListRoute(_converted),
     "api:referrals-statement-csv": ListRoute(_converted),
@@ -549,6 +567,11 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "api:quotes-list": ListRoute(_quote),
     "billing:quote-new": NotAList("the quote form (the catalogue's products, approved deals)"),
     "admin:billing_quote_changelist": ListRoute(_quote, caller=STAFF),
+    "billing:redeem-code": NotAList("the end customer's redemption-code form"),
+    "billing:order-new": NotAList(
+        "the order form: the catalogue, the approved deals and attached resellers (one "
+        "query each, shown in selects)"
+    ),
     "api:pricing-preview": NotAList("a price preview (POST): one sale's prices, no list"),
     "billing:account": NotAList("the caller's billing account and the VAT its purchases get"),
     "api:billing-account": NotAList("the caller's billing account"),
@@ -603,6 +626,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:deals_deal_changelist": ListRoute(_any_deal, caller=STAFF, query="?status=all"),
     "admin:deals_referrallead_changelist": ListRoute(_any_lead, caller=STAFF),
     "admin:deals_referralfee_changelist": ListRoute(_any_fee, caller=STAFF),
+    "admin:billing_order_changelist": ListRoute(_any_order, caller=STAFF),
+    "admin:billing_redemptioncode_changelist": ListRoute(_any_codes, caller=STAFF),
     "admin:portal_user_changelist": ListRoute(lambda tenant: UserFactory(), caller=STAFF),
     "admin:portal_outboxtask_changelist": ListRoute(_outbox_task, caller=STAFF),
     "admin:portal_auditevent_changelist": ListRoute(_audit_event, caller=STAFF),
