@@ -9,6 +9,7 @@ from django.contrib import admin
 from billing.models import BillingAccount, ResellerDiscount, TaxRate
 from billing.services.tax_rates import PERMISSION, tax_rate_set, tax_rate_validate
 from licensing.admin.filters import ReadOnlyAdminMixin
+from portal.admin_filters import country_filter
 from portal.audit.admin import AuditTrailMixin
 from portal.service_admin import ServiceModelAdmin, ServiceValidatedForm, has_staff_permission
 
@@ -61,7 +62,7 @@ class TaxRateAdmin(AuditTrailMixin, ServiceModelAdmin):
 @admin.register(BillingAccount)
 class BillingAccountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["legal_name", "organisation", "country", "vat_number", "vat_number_valid"]
-    list_filter = ["vat_number_valid", "country"]
+    list_filter = ["vat_number_valid", country_filter()]
     search_fields = ["legal_name", "vat_number", "organisation__name", "invoice_email"]
     list_select_related = ["organisation"]
     fields = [

@@ -23,6 +23,8 @@ from portal.errors import NotFound
 
 class BillingAccountSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.code")
+    # Text, not an email field: an account without an invoice address answers "".
+    invoice_email = serializers.CharField(help_text="Where invoices are sent; empty: none.")
 
     class Meta:
         model = BillingAccount
