@@ -4,11 +4,16 @@ partner placed through the same services as the partners' own (``order_place``,
 ``order_place_for_reseller``): Northwind's order linked to its partner-owned registration
 (Kieler Werft, already won) and a batch of redemption codes; Bluepeak's order through
 Northwind and one for its own use (personal space); Cloud Nine's order from the US
-(export, no VAT); and one Northwind places for Bluepeak.
+(export, no VAT); and one Northwind places for Bluepeak. Quotes through the quote
+services (``quote_create``, ``quote_send_to_customer``, ``quote_sign``, ``quote_convert``):
+Bluepeak's open one and one sent to its customer for signature; Northwind's signed one,
+converted into an order, and an open one; each with its two PDFs rendered in the seed
+(the render task's service, run in place), so they are ready to download.
 
 Idempotent: each order carries an ``Idempotency-Key`` (``demo:<slot>``), so a second run
-finds the first order instead of placing another; accounts and the resale discount are
-set only when missing, so what a demo user changed stays. Placing an order emails the
+finds the first order instead of placing another; a quote is known by its customer's
+email (one demo quote per address). Accounts and the resale discount are set only when
+missing, so what a demo user changed stays. Placing an order emails the
 partner's administrators (the demo addresses), as it would for a partner.
 """
 
@@ -18,9 +23,12 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from billing.models import BillingAccount, ResellerDiscount
+from billing.models import BillingAccount, Quote, ResellerDiscount
 from billing.services.accounts import billing_account_update
 from billing.services.orders import order_place, order_place_for_reseller
+from billing.services.quote_pdfs import quote_render_documents
+from billing.services.quote_signature import quote_sign, signature_token
+from billing.services.quotes import quote_convert, quote_create, quote_send_to_customer
 from billing.services.reseller_terms import reseller_discount_set
 from deals.models import Deal
 from partners import roles
@@ -111,6 +119,51 @@ FOR_RESELLER = (
     },
 )
 
+# slot, buyer, body (the API's quote body), what happens to it after it is made
+QUOTES = [
+    (
+        "bluepeak-open",
+        BLUEPEAK,
+        {
+            **_customer("Clinique du Parc", "FR", "dsi@clinique-du-parc.example"),
+            "lines": [{"product": "pro", "quantity": 6}],
+            "notes": "Includes the migration from the current hosts in January.",
+        },
+        "open",
+    ),
+    (
+        "bluepeak-sent",
+        BLUEPEAK,
+        {
+            **_customer("Lycee Ampere", "FR", "informatique@lycee-ampere.example"),
+            "customer_nonprofit": True,
+            "lines": [{"product": "essential-plus", "quantity": 3}],
+        },
+        "sent",
+    ),
+    (
+        "northwind-converted",
+        NORTHWIND,
+        {
+            **_customer("Hanse Logistik AG", "DE", "it@hanse-logistik.example"),
+            "lines": [{"product": "pro", "quantity": 8}],
+        },
+        "converted",
+    ),
+    (
+        "northwind-open",
+        NORTHWIND,
+        {
+            **_customer("Stadtwerke Lueneburg", "DE", "it@stadtwerke-lueneburg.example"),
+            "billing_period": "monthly",
+            "lines": [{"product": "essential", "quantity": 2}],
+        },
+        "open",
+    ),
+]
+#: Who signs the converted quote for the customer (the signature page's typed name).
+SIGNER = "Jens Petersen"
+
 
 def seed(*, stdout, password: str) -> None:
     seed_billing(stdout=stdout)
@@ -156,6 +209,32 @@ def seed_billing(stdout) -> None:
         idempotency_key=f"demo:{slot}",
     ).created
     stdout.write(f"  billing: {accounts} billing accounts, {placed} demo orders added")
+    made = sum(
+        _seed_quote(partners[name], admins[name], slot, body, state)
+        for slot, name, body, state in QUOTES
+    )
+    stdout.write(f"  billing: {made} demo quotes added")
+
+
+def _seed_quote(organisation, admin, slot: str, body: dict, state: str) -> int:
+    """One demo quote taken to ``state`` (open, sent, converted), its PDFs rendered."""
+    if Quote.objects.filter(
+        organisation=organisation, customer_email=body["customer_email"]
+    ).exists():
+        return 0
+    common = {"actor": admin, "role": roles.ADMIN}
+    quote = quote_create(
+        organisation=organisation, data={"billing_period": "yearly", **body}, **common
+    )
+    # The render task's own service, run now: seed_demo leaves the documents ready (the
+    # task queued by quote_create then finds them rendered and leaves them).
+    quote_render_documents(quote_id=quote.pk)
+    if state in ("sent", "converted"):
+        quote = quote_send_to_customer(quote=quote, **common)
+    if state == "converted":
+        quote_sign(token=signature_token(quote), name=SIGNER, accept=True, ip=None)
+        quote_convert(quote=quote, idempotency_key=f"demo:{slot}", **common)
+    return 1
 
 
 def _first_admin(organisation):

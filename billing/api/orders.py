@@ -33,6 +33,7 @@ from rest_framework.response import Response
 from billing.api.pricing import SaleInputSerializer, SaleLineInputSerializer
 from billing.models import Order, OrderLine
 from billing.selectors.orders import OrderFilterSet, order_codes, order_lines
+from billing.services.codes import redeem_code_url
 from billing.services.orders import MAX_KEY, order_place, order_place_for_reseller
 from billing.services.sale_input import MAX_COPIES, MAX_LINES
 from deals.api.registrations import csv_cell
@@ -323,7 +324,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
     @extend_schema(
         summary="The order's redemption codes as CSV (the owner only)",
         responses={
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row a code."),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="One row a code: code, product, quantity, redeemed (when), "
+                "redeem_at (the page where the customer redeems it).",
+            ),
             **ERROR_RESPONSES(403, 404),
         },
     )
@@ -335,7 +340,10 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{order.reference}-codes.csv"'
         writer = csv.writer(response)
-        writer.writerow(["code", "product", "quantity", "redeemed"])
+        # Where the customer redeems each code, as a column: a comment line above the
+        # header would break the CSV for the programs that read it.
+        redeem_at = redeem_code_url()
+        writer.writerow(["code", "product", "quantity", "redeemed", "redeem_at"])
         for code in order_codes(order=order).iterator(chunk_size=500):
             writer.writerow(
                 [
@@ -343,6 +351,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
                     csv_cell(code.line.product_name),
                     code.line.quantity,
                     code.redeemed_at.isoformat() if code.redeemed_at else "",
+                    redeem_at,
                 ]
             )
         return response

@@ -82,3 +82,14 @@ class QuoteFilterSet(django_filters.FilterSet):
             | Q(customer_name__icontains=value)
             | Q(customer_email__icontains=value)
         )
+
+
+def quote_documents_for(*, organisation: Organisation) -> QuerySet[Quote]:
+    """The organisation's own quotes for its Documents page, newest first, each with its
+    two PDFs once rendered (the quotes of a distributor's resellers stay theirs: the
+    distributor reads them on its Quotes page). One query for a page, whatever its length."""
+    return (
+        Quote.objects.for_tenant(organisation)
+        .filter(organisation=organisation)
+        .order_by("-created_at", "-id")
+    )

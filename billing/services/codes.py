@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 
@@ -141,3 +143,9 @@ def code_redeem(
             ip=ip,
         )
     return CodeRedemption(licence=licence, email=customer["email"])
+
+
+def redeem_code_url() -> str:
+    """The public page where end customers redeem their codes: the order email and the
+    codes CSV give it to the partner, who hands codes on."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("billing:redeem-code")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from billing.models import Order
+from billing.models import Order, OrderLine
+from billing.services.codes import redeem_code_url
 from partners import roles
 from partners.models import Membership
 from portal.mail import send_templated
@@ -35,10 +36,14 @@ def order_email_send(*, order_id, event: str) -> int:
     order = Order.objects.prefetch_related("lines").filter(pk=order_id).first()
     if order is None:
         return 0
+    lines = list(order.lines.all())
+    has_codes = any(line.fulfilment == OrderLine.Fulfilment.CODES for line in lines)
     context = {
         "order": order,
-        "lines": list(order.lines.all()),
+        "lines": lines,
         "order_url": settings.PORTAL_BASE_URL + reverse("billing:order-detail", args=[order.pk]),
+        # The partner hands the codes on: the email says where their customers use them.
+        "redeem_url": redeem_code_url() if has_codes else "",
     }
     recipients = order_recipients(order=order)
     for email in recipients:  # one message each: no one sees whom else it went to

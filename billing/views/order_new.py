@@ -9,6 +9,7 @@ so a double submit makes one order. A refusal shows beside its field, never a 50
 from __future__ import annotations
 
 import secrets
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -56,28 +57,40 @@ def _place(*, request, data: dict, reseller_id, key: str):
     return order_place(organisation=organisation, **common)
 
 
-def _show_error(exc: DomainError, *, form, rows, organisation) -> None:
-    """Beside its field: a line's own error on the row that caused it."""
-    if exc.field in LINE_FIELDS:
-        for row in rows:
-            line = row.line() if row.is_valid() else None
-            if line is None:
-                continue
-            try:
-                sale_lines_validate(organisation=organisation, lines=[line])
-            except DomainError as row_exc:
-                row.add_error(
-                    row_exc.field if row_exc.field in row.fields else None, row_exc.message
-                )
-                return
-        filled = [row for row in rows if row.is_valid() and row.line()]
-        if filled:
-            filled[0].add_error(exc.field, exc.message)
-            return
-    if exc.field == "lines":
+def _catalogue_owner(*, organisation, reseller_id):
+    """Whose programme's catalogue the lines are checked against: the reseller's when a
+    distributor orders for it (its order, priced in its programme)."""
+    if not reseller_id:
+        return organisation, nullcontext()
+    reseller = attached_reseller(distributor=organisation, reseller_id=reseller_id)
+    return reseller, acting_for_reseller(distributor=organisation, reseller=reseller)
+
+
+def _show_error(exc: DomainError, *, form, rows, organisation, reseller_id) -> None:
+    """Beside its field: a line's own error on the row that caused it, found by checking
+    each filled row alone against the catalogue the service used. A line error no single
+    row causes (several copies of a licence line, products in two currencies) goes above
+    the form, naming the line when only one is filled."""
+    if exc.field not in (*LINE_FIELDS, "lines"):
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return
+    filled = [(n, row) for n, row in enumerate(rows, 1) if row.is_valid() and row.line()]
+    if not filled:  # "Add at least one product": the first row is where to start
         rows[0].add_error("product", exc.message)
         return
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    if exc.field in LINE_FIELDS:
+        owner, context = _catalogue_owner(organisation=organisation, reseller_id=reseller_id)
+        with context:
+            for _n, row in filled:
+                try:
+                    sale_lines_validate(organisation=owner, lines=[row.line()])
+                except DomainError as row_exc:
+                    row.add_error(
+                        row_exc.field if row_exc.field in row.fields else None, row_exc.message
+                    )
+                    return
+    prefix = f"Line {filled[0][0]}: " if len(filled) == 1 else ""
+    form.add_error(None, f"{prefix}{exc.message}")
 
 
 @member_required(roles=roles.BUY)
@@ -128,7 +141,9 @@ def order_new(request):
                 )
                 status = 200
             except DomainError as exc:
-                _show_error(exc, form=form, rows=rows, organisation=organisation)
+                _show_error(
+                    exc, form=form, rows=rows, organisation=organisation, reseller_id=reseller_id
+                )
                 status = exc.status_code if exc.status_code != 404 else 400
     if posted:
         # A fresh key for the next submission from this render (see the module's note).

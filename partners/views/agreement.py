@@ -1,5 +1,5 @@
 """Pages: the partner agreement and order form, their click-signature, and the Documents
-page that keeps every signed document downloadable."""
+page that keeps every signed document and every quote's PDFs downloadable."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from billing.selectors.quotes import quote_documents_for
 from partners.forms.agreement import SignForm
 from partners.models import Agreement, Membership
 from partners.selectors.agreements import agreement_document as document_file
@@ -73,14 +74,18 @@ def agreement(request):
 
 @member_required(allow_pending=True)
 def documents(request):
-    """The organisation's documents: today its agreements (signed or to sign); quotes and
-    invoices join this list as they are built. Any member may read them."""
+    """The organisation's documents: its agreements (signed or to sign) and its quotes
+    (the partner's and the customer's PDFs); invoices join as they are built. Any member
+    may read them. Two lists, each with its own page number."""
     organisation = request.caller.organisation
     return render(
         request,
         "partners/agreement/documents.html",
         {
             "documents": page_of(request, document_list(organisation=organisation)),
+            "quotes": page_of(
+                request, quote_documents_for(organisation=organisation), param="quotes_page"
+            ),
             "CHANNEL_TEAM_EMAIL": settings.CHANNEL_TEAM_EMAIL,
         },
     )

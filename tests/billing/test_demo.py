@@ -1,15 +1,25 @@
 """seed_demo's billing data: accounts, Bluepeak attached to Northwind with a resale
-discount, and orders per demo partner at the engine's prices; a second run adds nothing."""
+discount, orders per demo partner at the engine's prices, and quotes with their PDFs
+ready; a second run adds nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
-from billing.models import BillingAccount, Order, OrderLine, RedemptionCode, ResellerDiscount
+from billing.models import (
+    BillingAccount,
+    Order,
+    OrderLine,
+    Quote,
+    QuoteLine,
+    RedemptionCode,
+    ResellerDiscount,
+)
 from licensing.models import Licence
 from partners.models import Organisation
 from portal.models import AuditEvent
@@ -18,7 +28,16 @@ from portal.models import AuditEvent
 def counts() -> dict:
     found = {
         model.__name__: model.objects.count()
-        for model in (Order, OrderLine, RedemptionCode, BillingAccount, ResellerDiscount, Licence)
+        for model in (
+            Order,
+            OrderLine,
+            Quote,
+            QuoteLine,
+            RedemptionCode,
+            BillingAccount,
+            ResellerDiscount,
+            Licence,
+        )
     }
     # What billing's seed records (the catalogue's loader records each of its runs).
     found["audit"] = AuditEvent.objects.exclude(action="catalogue.loaded").count()
@@ -45,7 +64,7 @@ def test_seed_demo_places_the_demo_orders_once():
         (o.organisation.name, o.customer_name): o
         for o in Order.objects.select_related("organisation", "distributor", "deal")
     }
-    assert len(orders) == 6
+    assert len(orders) == 7
 
     # Northwind (distributor tier 2, DE, valid VAT number): partner-owned deal, 50 % off,
     # reverse charge from the French vendor.
@@ -106,3 +125,46 @@ def test_seed_demo_places_the_demo_orders_once():
         Decimal("3800.00"),
         Decimal("3600.00"),
     )
+
+
+@pytest.mark.django_db
+def test_seed_demo_makes_the_demo_quotes_once_with_their_pdfs_ready():
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    quotes = {
+        (q.organisation.name, q.customer_name): q
+        for q in Quote.objects.select_related("organisation", "order")
+    }
+    assert {key: q.status for key, q in quotes.items()} == {
+        ("Bluepeak IT", "Clinique du Parc"): "open",
+        ("Bluepeak IT", "Lycee Ampere"): "sent",
+        ("Northwind Distribution", "Hanse Logistik AG"): "ordered",
+        ("Northwind Distribution", "Stadtwerke Lueneburg"): "open",
+    }
+    for quote in quotes.values():
+        assert quote.pdf_status == "ready", quote
+        for file, digest in (
+            (quote.pdf, quote.pdf_sha256),
+            (quote.customer_pdf, quote.customer_pdf_sha256),
+        ):
+            with file.open("rb") as stored:
+                content = stored.read()
+            assert content.startswith(b"%PDF"), quote
+            assert hashlib.sha256(content).hexdigest() == digest
+
+    # Bluepeak buys through Northwind: its quotes carry Northwind's layer too.
+    sent = quotes["Bluepeak IT", "Lycee Ampere"]
+    assert sent.distributor.name == "Northwind Distribution"
+    assert (sent.sent_at is not None, sent.signature_token is not None) == (True, True)
+
+    # Signed by the customer, then converted at the quoted prices (never priced again).
+    converted = quotes["Northwind Distribution", "Hanse Logistik AG"]
+    assert converted.signed_name == "Jens Petersen"
+    order = converted.order
+    assert (order.net_amount, order.total, order.customer_email) == (
+        converted.net_amount,
+        converted.total,
+        converted.customer_email,
+    )
+    assert Order.objects.filter(quote=converted).count() == 1

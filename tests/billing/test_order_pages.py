@@ -9,9 +9,13 @@ import pytest
 
 from billing.models import Order
 from licensing.models import Product
+from partners.services.programme import programme_load
+from portal.tenancy.context import system_context
+from tests.billing.conftest import make_partner
 from tests.billing.factories import place_order
 from tests.billing.test_pricing_rules import DE_VAT, FR_VAT
 from tests.deals.factories import make_deal
+from tests.licensing.factories import ProductFactory
 from tests.tenancy_support import observer
 
 NEW = "/space/orders/new/"
@@ -188,3 +192,73 @@ def test_the_list_filters(partner):
 def test_a_finance_member_cannot_open_the_new_order_page(partner):
     finance = partner("reseller", role="finance")
     assert finance.browser().get(NEW).status_code == 403
+
+
+def _non_field_errors(page: str) -> str:
+    alert = r'<div class="alert alert-danger" role="alert">(.*?)</div>\s*</div>'
+    found = re.search(alert, page, re.S)
+    return found.group(1) if found else ""
+
+
+def test_a_line_error_no_single_row_causes_goes_above_the_form(partner):
+    reseller = partner("reseller", tier=1, country="FR", vat_number=FR_VAT)
+    browser = reseller.browser()
+    # Several copies of a licence line: the service refuses the order, not one row's
+    # product or quantity.
+    one_line = browser.post(NEW, form(action="place", **{"line-0-copies": "3"}))
+    two_lines = browser.post(
+        NEW,
+        form(
+            action="place",
+            **{"line-1-product": "essential", "line-1-quantity": "1", "line-1-copies": "3"},
+        ),
+    )
+
+    assert one_line.status_code == two_lines.status_code == 400
+    message = "Several copies of a line are sold as redemption codes"
+    # Only one line is filled: the message names it.
+    assert f"Line 1: {message}" in _non_field_errors(one_line.content.decode())
+    # Two lines: which one is not known; neither row is marked as the cause.
+    page = two_lines.content.decode()
+    errors = _non_field_errors(page)
+    assert message in errors
+    assert "Line " not in errors
+    for n in (0, 1):
+        field = re.search(rf'<[^>]+name="line-{n}-copies"[^>]*>', page).group(0)
+        assert "is-invalid" not in field
+    assert orders() == []
+
+
+def test_a_distributor_ordering_for_a_reseller_has_its_rows_checked_in_the_resellers_catalogue(
+    partner,
+):
+    # Given a reseller of another programme (Xen Orchestra, with a Pro of its own but no
+    # Essential) attached to a Vates distributor
+    with system_context("command:seed_demo"):
+        xen_orchestra = programme_load(code="xen-orchestra")
+    ProductFactory(programme=xen_orchestra, code="pro", name="XO Pro", min_quantity=1)
+    distributor = partner("distributor", tier=2, country="DE", vat_number=DE_VAT)
+    reseller = make_partner(
+        xen_orchestra, type_code="reseller", distributor=distributor.organisation
+    )
+
+    # When the distributor orders Pro (in both catalogues) and Essential (in its own only)
+    # for that reseller
+    response = distributor.browser().post(
+        NEW,
+        form(
+            action="place",
+            reseller=str(reseller.organisation.pk),
+            **{"line-1-product": "essential", "line-1-quantity": "1"},
+        ),
+    )
+
+    # Then the second row is the one marked: Essential is not in the reseller's catalogue
+    assert response.status_code == 400
+    page = response.content.decode()
+    second = re.search(r'<[^>]+name="line-1-product"[^>]*>', page).group(0)
+    first = re.search(r'<[^>]+name="line-0-product"[^>]*>', page).group(0)
+    assert "is-invalid" in second
+    assert "is-invalid" not in first
+    assert "No product &#x27;essential&#x27; in your programme" in page
+    assert orders() == []

@@ -3,10 +3,13 @@ licences issued, the deal won, the emails, and two-tier orders."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -91,6 +94,7 @@ def test_an_order_is_priced_and_issues_an_unbound_licence_per_line(
     assert email.to == [reseller.admin.email]
     assert body["reference"] in email.subject
     assert f"/space/orders/{body['id']}/" in email.body
+    assert "/redeem-code/" not in email.body  # no codes, no redemption page
 
 
 def test_a_monthly_order_issues_a_monthly_licence(partner):
@@ -214,13 +218,16 @@ def test_bad_input_is_a_clear_400_and_nothing_is_written(partner, change, field)
     assert counts() == before
 
 
-def test_a_line_fulfilled_by_codes_makes_single_use_codes_and_a_csv(partner):
+def test_a_line_fulfilled_by_codes_makes_single_use_codes_and_a_csv(
+    partner, django_capture_on_commit_callbacks
+):
     reseller = partner("reseller", tier=1, country="FR", vat_number=FR_VAT)
-    body = place(
-        reseller,
-        customer_name="=HYPERLINK(1)",
-        lines=[{"product": "pro", "quantity": 3, "fulfilment": "codes", "copies": 4}],
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        body = place(
+            reseller,
+            customer_name="=HYPERLINK(1)",
+            lines=[{"product": "pro", "quantity": 3, "fulfilment": "codes", "copies": 4}],
+        )
     (line,) = body["lines"]
     assert (line["fulfilment"], line["copies"], line["codes"], line["licence"]) == (
         "codes",
@@ -232,10 +239,14 @@ def test_a_line_fulfilled_by_codes_makes_single_use_codes_and_a_csv(partner):
     response = reseller.api().get(f"{ORDERS}/{body['id']}/codes")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = response.content.decode().splitlines()
-    assert rows[0] == "code,product,quantity,redeemed"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["code", "product", "quantity", "redeemed", "redeem_at"]
     assert len(rows) == 5
-    assert all(row.endswith(",3,") for row in rows[1:])
+    redeem_at = f"{settings.PORTAL_BASE_URL.rstrip('/')}/redeem-code/"
+    assert all(row[2:] == ["3", "", redeem_at] for row in rows[1:])
+    # The order's email says where the customers redeem the codes
+    (email,) = [m for m in mail.outbox if body["reference"] in m.subject]
+    assert f"your customers redeem them at {redeem_at}\n" in email.body
 
 
 def test_the_list_filters_and_searches(partner):

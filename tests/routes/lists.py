@@ -213,6 +213,13 @@ def _own_signed_agreement(tenant):
     )
 
 
+def _document_rows(tenant):
+    """The Documents page's two lists: a signed agreement, and a quote (every other one
+    with its PDFs ready, so both ways of showing a quote are counted)."""
+    _own_signed_agreement(tenant)
+    return quote_of(tenant.organisation, ready=bool(_n() % 2), customer_name=f"Doc {_n()}")
+
+
 def _programme(tenant):
     return ProgrammeFactory(code=f"programme-{_n()}", name="Another programme")
 
@@ -556,7 +563,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:team": ListRoute(_team_rows),
     "partners:training": ListRoute(_training_rows),
     "partners:activity": ListRoute(_audit_event),
-    "partners:documents": ListRoute(_own_signed_agreement),
+    "partners:documents": ListRoute(_document_rows),
     "partners:contact_requests": ListRoute(_contact_request),
     "licensing:catalogue": ListRoute(_product),
     "licensing:licences": ListRoute(_licence),
