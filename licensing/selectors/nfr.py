@@ -53,11 +53,22 @@ def nfr_licences_for(*, organisation) -> QuerySet[Licence]:
     )
 
 
+#: The ``source`` of a complimentary NFR licence (licensing.services.nfr). Internal-use
+#: licences bought in the personal space (billing) are NFR licences too, but paid for:
+#: they never use up the complimentary one.
+COMPLIMENTARY_SOURCE = "nfr"
+
+
 def running_nfr(*, organisation, product: Product) -> Licence | None:
-    """The organisation's NFR licence of ``product`` that still runs, if any."""
+    """The organisation's complimentary NFR licence of ``product`` that still runs, if any."""
     return (
         nfr_licences_for(organisation=organisation)
-        .filter(product=product, status__in=OPEN_STATUSES, ends_on__gte=timezone.localdate())
+        .filter(
+            product=product,
+            source=COMPLIMENTARY_SOURCE,
+            status__in=OPEN_STATUSES,
+            ends_on__gte=timezone.localdate(),
+        )
         .first()
     )
 

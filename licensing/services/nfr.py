@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 
 from licensing.models import Licence
-from licensing.selectors.nfr import nfr_eligibility, running_nfr
+from licensing.selectors.nfr import COMPLIMENTARY_SOURCE, nfr_eligibility, running_nfr
 from licensing.services.licences import licence_issue
 from licensing.services.requests import require_licence_manager
 from licensing.services.trials import offered_product
@@ -56,5 +56,5 @@ def nfr_request(*, actor, organisation, role: str | None, product: str, quantity
         quantity=quantity,
         kind=Licence.Kind.NFR,
         customer_name=organisation.name,
-        source="nfr",
+        source=COMPLIMENTARY_SOURCE,
     )

@@ -333,3 +333,26 @@ def test_a_finance_member_cannot_place_an_order(partner):
     before = counts()
     place(finance, expect=403)
     assert counts() == before
+
+
+def test_a_paid_internal_use_licence_does_not_use_up_the_complimentary_nfr(partner):
+    # Given a distributor (complimentary NFR) that bought Pro for its own use at list price
+    northwind = partner("distributor", tier=2, country="DE", vat_number="DE136695976")
+    client = northwind.api()
+    bought = client.post(
+        "/api/v1/orders",
+        {
+            "space": "personal",
+            "billing_period": "yearly",
+            "lines": [{"product": "pro", "quantity": 3}],
+        },
+        format="json",
+    )
+    assert bought.status_code == 201, bought.content
+    assert bought.json()["net_amount"] == "3000.00"
+
+    # When it asks for its complimentary NFR licence of the same product
+    nfr = client.post("/api/v1/licences/nfr", {"product": "pro", "quantity": 3}, format="json")
+
+    # Then it gets it: only a complimentary one running blocks another
+    assert nfr.status_code == 201, nfr.content
