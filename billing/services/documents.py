@@ -57,14 +57,22 @@ def priced_line_values(line: PricedLineResult, *, position: int) -> dict:
     }
 
 
-#: The stored line columns a quote hands to the order made from it (its prices, as quoted).
-COPIED_LINE_FIELDS = [
-    "position",
-    "product",
-    "product_code",
-    "product_name",
-    "plan",
-    "quantity",
+#: A priced document's amounts and tax, in the order the API shows them (quotes and orders).
+PRICED_AMOUNT_FIELDS = [
+    "list_amount",
+    "charity_discount",
+    "gross_amount",
+    "partner_discount",
+    "credit_applied",
+    "net_amount",
+    "tax",
+    "total",
+    "tax_kind",
+    "tax_mention",
+]
+
+#: A priced line's amounts, in the order the API shows them (preview, quotes and orders).
+PRICED_LINE_AMOUNT_FIELDS = [
     "unit_price",
     "list_amount",
     "charity_discount_percent",
@@ -78,6 +86,17 @@ COPIED_LINE_FIELDS = [
     "tax_rate",
     "tax",
     "total",
+]
+
+#: The stored line columns a quote hands to the order made from it (its prices, as quoted).
+COPIED_LINE_FIELDS = [
+    "position",
+    "product",
+    "product_code",
+    "product_name",
+    "plan",
+    "quantity",
+    *PRICED_LINE_AMOUNT_FIELDS,
     "distributor_discount_percent",
     "distributor_discount",
     "distributor_net",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from billing.models import IdempotencyKey, OrderLine, Quote, QuoteLine, Space
 from billing.services.documents import (
     COPIED_LINE_FIELDS,
+    PRICED_AMOUNT_FIELDS,
     priced_document_values,
     priced_line_values,
 )
@@ -48,16 +49,7 @@ COPIED_HEADER_FIELDS = [
     "customer_country",
     "customer_email",
     "customer_nonprofit",
-    "list_amount",
-    "charity_discount",
-    "gross_amount",
-    "partner_discount",
-    "credit_applied",
-    "net_amount",
-    "tax",
-    "total",
-    "tax_kind",
-    "tax_mention",
+    *PRICED_AMOUNT_FIELDS,
     "distributor",
     "distributor_discount",
     "distributor_net",
