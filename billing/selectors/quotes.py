@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 
 from billing.models import Quote
 from partners.models import Organisation
+from portal.filters import TextSearchFilter
 from portal.tenancy.models import get_for_tenant_or_404
 
 #: The quote's documents, by the name their download URLs use.
@@ -65,20 +66,12 @@ class QuoteFilterSet(django_filters.FilterSet):
         label="Status",
         error_messages={"invalid_choice": "%(value)s is not a quote status."},
     )
-    search = django_filters.CharFilter(
-        method="filter_search", max_length=200, label="Search (reference, customer, email)"
+    search = TextSearchFilter(
+        fields=("reference", "customer_name", "customer_email"),
+        max_length=200,
+        label="Search (reference, customer, email)",
     )
 
     class Meta:
         model = Quote
         fields: list[str] = []
-
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(customer_name__icontains=value)
-            | Q(customer_email__icontains=value)
-        )
