@@ -30,6 +30,18 @@ def priced_document_values(pricing: Pricing) -> dict:
     }
 
 
+def priced_document_audit(document) -> dict:
+    """What the audit trail records of a quote or an order when it is made."""
+    return {
+        "reference": document.reference,
+        "customer": document.customer_name,
+        "currency": document.currency,
+        "gross_amount": document.gross_amount,
+        "net_amount": document.net_amount,
+        "total": document.total,
+    }
+
+
 def priced_line_values(line: PricedLineResult, *, position: int) -> dict:
     return {
         "position": position,
