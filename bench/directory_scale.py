@@ -17,9 +17,9 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
+
+from scratch import add_database_argument, scratch_database
 
 SIZES = (100, 1000, 5000)
 QUERIES = {
@@ -31,33 +31,6 @@ QUERIES = {
 }
 COUNTRIES = ["DE", "FR", "US", "GB", "NL", "ES", "IT", "SE", "PL", "BR", "IN", "JP"]
 WORDS = ["north", "blue", "cloud", "peak", "data", "fjord", "river", "stone", "bright", "core"]
-
-
-def _setup_django(database_url: str) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-    import django
-
-    django.setup()
-
-
-def _ensure_database(database_url: str) -> None:
-    from urllib.parse import urlparse
-
-    import psycopg2
-    from psycopg2 import sql
-
-    url = urlparse(database_url)
-    name = url.path.lstrip("/")
-    admin = psycopg2.connect(database_url.replace(url.path, "/postgres", 1))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
 
 
 def _fill(target: int) -> None:
@@ -122,14 +95,11 @@ def _measure(client, path: str, repeat: int) -> tuple[float, float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    add_database_argument(parser)
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
-    if not args.database_url or "bench" not in args.database_url:
-        parser.error("give --database-url of a database whose name contains 'bench'")
 
-    _ensure_database(args.database_url)
-    _setup_django(args.database_url)
+    scratch_database(parser, args.database_url)
     from django.core.management import call_command
     from django.test import Client
 

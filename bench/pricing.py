@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
-from pathlib import Path
+
+from scratch import add_database_argument, scratch_database
 
 SALES = {
     "Pro x 3, yearly": {"product": "pro", "quantity": 3, "customer_country": "DE"},
@@ -34,33 +34,6 @@ SALES = {
     },
 }
 BUYERS = {"direct": "admin@northwind.example", "two-tier": "admin@bluepeak.example"}
-
-
-def _setup_django(database_url: str) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-    import django
-
-    django.setup()
-
-
-def _ensure_database(database_url: str) -> None:
-    from urllib.parse import urlparse
-
-    import psycopg2
-    from psycopg2 import sql
-
-    url = urlparse(database_url)
-    name = url.path.lstrip("/")
-    admin = psycopg2.connect(database_url.replace(url.path, "/postgres", 1))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
 
 
 def _rate(call, seconds: float) -> tuple[float, int]:
@@ -92,14 +65,11 @@ def _users() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    add_database_argument(parser)
     parser.add_argument("--seconds", type=float, default=3.0, help="per measurement")
     args = parser.parse_args()
-    if not args.database_url or "bench" not in args.database_url:
-        parser.error("give --database-url of a database whose name contains 'bench'")
 
-    _ensure_database(args.database_url)
-    _setup_django(args.database_url)
+    scratch_database(parser, args.database_url)
     import django
     from django.core.management import call_command
     from django.test import Client

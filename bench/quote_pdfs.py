@@ -19,44 +19,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
+
+from scratch import add_database_argument, scratch_database
 
 LINE_COUNTS = (1, 5, 20)
 #: (product, quantity) within each plan's minimum and maximum hosts.
 PRODUCTS = (("essential", 2), ("essential-plus", 3), ("pro", 3))  # USD (Enterprise: EUR)
 CONTEXT = "bench:quote-pdfs"
-
-
-def _setup_django(database_url: str, private_root: str) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["PRIVATE_MEDIA_ROOT"] = private_root
-    os.environ["REDIS_URL"] = ""  # no broker: the renders below are run (and timed) here
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-    import django
-
-    django.setup()
-
-
-def _ensure_database(database_url: str) -> None:
-    from urllib.parse import urlparse
-
-    import psycopg2
-    from psycopg2 import sql
-
-    url = urlparse(database_url)
-    name = url.path.lstrip("/")
-    admin = psycopg2.connect(database_url.replace(url.path, "/postgres", 1))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
 
 
 def _reseller():
@@ -121,14 +92,16 @@ def _render(organisation, quote_ids: list) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    add_database_argument(parser)
     parser.add_argument("--quotes", type=int, default=20, help="quotes rendered per size")
     args = parser.parse_args()
-    if not args.database_url or "bench" not in args.database_url:
-        parser.error("give --database-url of a database whose name contains 'bench'")
-    _ensure_database(args.database_url)
     with tempfile.TemporaryDirectory(prefix="quote-pdfs-") as private_root:
-        _setup_django(args.database_url, private_root)
+        scratch_database(
+            parser,
+            args.database_url,
+            PRIVATE_MEDIA_ROOT=private_root,
+            REDIS_URL="",  # no broker: the renders below are run (and timed) here
+        )
         import django
         from django.core.management import call_command
 

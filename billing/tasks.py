@@ -1,12 +1,9 @@
-import logging
-
 from celery import shared_task
 
 from billing.services.notifications import order_email_send
 from billing.services.quote_notifications import quote_email_send
 from billing.services.quote_pdfs import quote_mark_failed, quote_render_documents
-
-logger = logging.getLogger(__name__)
+from portal.tasks import render_or_mark_failed
 
 
 @shared_task(
@@ -28,15 +25,12 @@ def send_order_email(*, organisation_id: str, order_id: str, event: str) -> int:
 )
 def render_quote_pdf(self, *, organisation_id: str, quote_id: str) -> None:
     """Idempotent: documents already rendered are left as they are."""
-    try:
-        quote_render_documents(quote_id=quote_id)
-    except Exception as exc:
-        if self.request.retries < self.max_retries:
-            raise self.retry(exc=exc) from exc
-        # Out of retries: record the failure (the page says so) and return, so the task's
-        # transaction commits that record instead of rolling it back.
-        logger.exception("quote %s: documents could not be rendered", quote_id)
-        quote_mark_failed(quote_id=quote_id)
+    render_or_mark_failed(
+        self,
+        render=lambda: quote_render_documents(quote_id=quote_id),
+        mark_failed=lambda: quote_mark_failed(quote_id=quote_id),
+        what=f"quote {quote_id}",
+    )
 
 
 @shared_task(

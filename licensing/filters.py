@@ -8,9 +8,9 @@ page's selector give them the tenant's licences, and filter the result to the te
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 
 from licensing.models import Licence
+from portal.filters import TextSearchFilter
 
 SEARCH_MAX_LENGTH = 100
 
@@ -41,8 +41,8 @@ class LicenceFilterSet(django_filters.FilterSet):
         label="Product code",
         help_text="A product's code, e.g. pro.",
     )
-    customer = django_filters.CharFilter(
-        method="filter_customer",
+    customer = TextSearchFilter(
+        fields=("customer_name", "customer_email"),
         max_length=SEARCH_MAX_LENGTH,
         label="Customer",
         help_text="Part of the end customer's name or email.",
@@ -55,8 +55,8 @@ class LicenceFilterSet(django_filters.FilterSet):
         "resellers as their distributor (read-only).",
         error_messages={"invalid_choice": "%(value)s is not one of own, supplied."},
     )
-    search = django_filters.CharFilter(
-        method="filter_search",
+    search = TextSearchFilter(
+        fields=("product_name", "customer_name", "customer_email", "installation_name"),
         max_length=SEARCH_MAX_LENGTH,
         label="Search",
         help_text="Part of the product's name, the customer's name or email, or the "
@@ -72,25 +72,6 @@ class LicenceFilterSet(django_filters.FilterSet):
     class Meta:
         model = Licence
         fields: list[str] = []
-
-    def filter_customer(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(customer_name__icontains=value) | Q(customer_email__icontains=value)
-        )
-
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(product_name__icontains=value)
-            | Q(customer_name__icontains=value)
-            | Q(customer_email__icontains=value)
-            | Q(installation_name__icontains=value)
-        )
 
     def filter_scope(self, queryset, name, value):
         organisation = _caller_organisation(self.request)

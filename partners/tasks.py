@@ -1,13 +1,10 @@
-import logging
-
 from celery import shared_task
 
 from partners.services.agreements import agreement_mark_failed, agreement_render_documents
 from partners.services.applications import application_send_reply_request
 from partners.services.contact import contact_request_notify
 from partners.services.team import invitation_send
-
-logger = logging.getLogger(__name__)
+from portal.tasks import render_or_mark_failed
 
 
 @shared_task(
@@ -19,15 +16,12 @@ logger = logging.getLogger(__name__)
 )
 def render_agreement_documents(self, *, organisation_id: str, agreement_id: str) -> None:
     """Idempotent: documents already rendered are left as they are."""
-    try:
-        agreement_render_documents(agreement_id=agreement_id)
-    except Exception as exc:
-        if self.request.retries < self.max_retries:
-            raise self.retry(exc=exc) from exc
-        # Out of retries: record the failure (the page tells the partner) and return, so
-        # the task's transaction commits that record instead of rolling it back.
-        logger.exception("agreement %s: documents could not be rendered", agreement_id)
-        agreement_mark_failed(agreement_id=agreement_id)
+    render_or_mark_failed(
+        self,
+        render=lambda: agreement_render_documents(agreement_id=agreement_id),
+        mark_failed=lambda: agreement_mark_failed(agreement_id=agreement_id),
+        what=f"agreement {agreement_id}",
+    )
 
 
 @shared_task(

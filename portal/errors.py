@@ -30,3 +30,19 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status_code = 409
     default_code = "conflict"
+
+
+class LinkInvalid(DomainError):
+    """A public token link (no account) the portal did not make: tampered, truncated, or
+    for another page."""
+
+    status_code = 400
+    default_code = "link_invalid"
+
+
+class LinkGone(DomainError):
+    """A real public token link that no longer works (used, expired, replaced, signed,
+    cancelled...): the row decides, the signature only proves the portal made the link."""
+
+    status_code = 410
+    default_code = "link_gone"

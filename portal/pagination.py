@@ -14,3 +14,17 @@ def page_of(request, items, *, param: str = "page", per_page: int = PAGE_SIZE) -
     page = Paginator(items, per_page).get_page(request.GET.get(param))
     page.param = param
     return page
+
+
+def filtered_page(request, filterset, *, filters: tuple[str, ...]) -> dict:
+    """A filtered list page's context: its page (empty while a filter is not valid: the
+    form says what to correct, rather than the list ignoring the filter), the filter form,
+    and whether any of ``filters`` (the form's visible filters) is set."""
+    valid = filterset.is_valid()
+    page = page_of(request, filterset.qs if valid else filterset.queryset.none())
+    return {
+        "page_obj": page,
+        "filters": filterset.form,
+        "filters_valid": valid,
+        "filtered": any(request.GET.get(name) for name in filters),
+    }

@@ -1,8 +1,28 @@
-"""Platform tasks shared by every app."""
+"""Platform tasks shared by every app, and the body every document-rendering task shares."""
+
+import logging
+from collections.abc import Callable
 
 from celery import shared_task
 
 from portal.mail import send_templated
+
+logger = logging.getLogger(__name__)
+
+
+def render_or_mark_failed(
+    task, *, render: Callable[[], object], mark_failed: Callable[[], None], what: str
+) -> None:
+    """Run ``render`` (idempotent), retrying ``task`` (bound, with max_retries) on any
+    error. Out of retries: record the failure (the page says so) and return, so the task's
+    transaction commits that record instead of rolling it back."""
+    try:
+        render()
+    except Exception as exc:
+        if task.request.retries < task.max_retries:
+            raise task.retry(exc=exc) from exc
+        logger.exception("%s: documents could not be rendered", what)
+        mark_failed()
 
 
 @shared_task(

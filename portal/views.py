@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from partners.selectors.onboarding import onboarding_checklist
 from partners.selectors.programme import tier_overview
 from portal.api.errors import json_error
+from portal.errors import DomainError
 from portal.models import Vendor
 from portal.tenancy.access import member_required
 from portal.vendor.selectors import current_vendor
@@ -112,3 +113,14 @@ def server_error(request):
     except DatabaseError:
         vendor = Vendor()
     return HttpResponse(loader.render_to_string("500.html", {"vendor": vendor}), status=500)
+
+
+def link_refused(request, exc: DomainError, *, heading: str) -> HttpResponse:
+    """The page a public token link (no account: a redemption, customer or quote-signing
+    link) answers when it is not valid or no longer works, with the error's status."""
+    return render(
+        request,
+        "portal/link_refused.html",
+        {"heading": heading, "message": exc.message},
+        status=exc.status_code,
+    )

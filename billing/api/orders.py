@@ -30,10 +30,11 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from billing.api.pricing import SaleInputSerializer, SaleLineInputSerializer
+from billing.api.pricing import SaleInputSerializer, SaleLineInputSerializer, money_field
 from billing.models import Order, OrderLine
 from billing.selectors.orders import OrderFilterSet, order_codes, order_lines
 from billing.services.codes import redeem_code_url
+from billing.services.documents import PRICED_AMOUNT_FIELDS, PRICED_LINE_AMOUNT_FIELDS
 from billing.services.orders import MAX_KEY, order_place, order_place_for_reseller
 from billing.services.sale_input import MAX_COPIES, MAX_LINES
 from deals.api.registrations import csv_cell
@@ -43,14 +44,6 @@ from portal.api.viewsets import TenantViewSet
 from portal.errors import NotFound
 
 REPLAYED_HEADER = "Idempotent-Replayed"
-
-
-def _money(**kwargs):
-    return serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, **kwargs)
-
-
-def _percent(**kwargs):
-    return serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True, **kwargs)
 
 
 # --- representations -----------------------------------------------------------------------
@@ -86,19 +79,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "quantity",
             "copies",
             "fulfilment",
-            "unit_price",
-            "list_amount",
-            "charity_discount_percent",
-            "charity_discount",
-            "gross_amount",
-            "partner_discount_percent",
-            "partner_discount",
-            "discount_rule",
-            "credit_applied",
-            "net_amount",
-            "tax_rate",
-            "tax",
-            "total",
+            *PRICED_LINE_AMOUNT_FIELDS,
             "licence",
             "codes",
         ]
@@ -117,10 +98,10 @@ class OrderLineSerializer(serializers.ModelSerializer):
 class OrderDistributorLayerSerializer(serializers.Serializer):
     """The vendor's price to the distributor: the distributor's own view of an order."""
 
-    discount = _money(source="distributor_discount")
-    net = _money(source="distributor_net", help_text="Before tax.")
-    tax = _money(source="distributor_tax")
-    total = _money(source="distributor_total")
+    discount = money_field(read_only=True, source="distributor_discount")
+    net = money_field(read_only=True, source="distributor_net", help_text="Before tax.")
+    tax = money_field(read_only=True, source="distributor_tax")
+    total = money_field(read_only=True, source="distributor_total")
     margin = serializers.SerializerMethodField(
         help_text="What the distributor keeps: the reseller's net less its own."
     )
@@ -160,16 +141,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "deal",
             "engagement_model",
             "currency",
-            "list_amount",
-            "charity_discount",
-            "gross_amount",
-            "partner_discount",
-            "credit_applied",
-            "net_amount",
-            "tax",
-            "total",
-            "tax_kind",
-            "tax_mention",
+            *PRICED_AMOUNT_FIELDS,
             "owner",
             "distributor",
             "supplied",

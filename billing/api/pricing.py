@@ -24,11 +24,12 @@ from portal.api.schema import ERROR_RESPONSES
 MAX_QUANTITY = 1_000_000
 
 
-def _money(**kwargs):
+def money_field(**kwargs):
+    """An amount: a decimal string with two places (every billing API shows money so)."""
     return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
 
 
-def _percent(**kwargs):
+def percent_field(**kwargs):
     return serializers.DecimalField(max_digits=5, decimal_places=2, **kwargs)
 
 
@@ -95,6 +96,7 @@ class PreviewInputSerializer(SaleInputSerializer):
 # --- output -----------------------------------------------------------------------------------
 
 
+# A quote's lines show the same fields (billing.api.quotes.QuoteLineSerializer).
 class PricedLineSerializer(serializers.Serializer):
     product = serializers.CharField(source="product.code")
     product_name = serializers.CharField(source="product.name")
@@ -102,18 +104,20 @@ class PricedLineSerializer(serializers.Serializer):
     unit_price = serializers.DecimalField(
         max_digits=16, decimal_places=4, help_text="Per unit and billing period."
     )
-    list_amount = _money()
-    charity_discount_percent = _percent()
-    charity_discount = _money()
-    gross_amount = _money(help_text="List less the charity discount: what counts for tiers.")
-    partner_discount_percent = _percent()
-    partner_discount = _money()
+    list_amount = money_field()
+    charity_discount_percent = percent_field()
+    charity_discount = money_field()
+    gross_amount = money_field(
+        help_text="List less the charity discount: the customer's price, what counts for tiers."
+    )
+    partner_discount_percent = percent_field()
+    partner_discount = money_field()
     discount_rule = serializers.CharField(help_text="The rule that gave the discount.")
-    credit_applied = _money()
-    net_amount = _money(help_text="Before tax.")
-    tax_rate = _percent()
-    tax = _money()
-    total = _money()
+    credit_applied = money_field()
+    net_amount = money_field(help_text="Before tax.")
+    tax_rate = percent_field()
+    tax = money_field()
+    total = money_field()
 
 
 class DistributorLayerSerializer(serializers.Serializer):
@@ -121,12 +125,12 @@ class DistributorLayerSerializer(serializers.Serializer):
 
     distributor = serializers.CharField(source="distributor.name")
     partner_discount_percent = serializers.SerializerMethodField()
-    partner_discount = _money(source="distributor_discount")
-    net_amount = _money(source="distributor_net")
-    tax_rate = _percent(source="distributor_tax.rate")
+    partner_discount = money_field(source="distributor_discount")
+    net_amount = money_field(source="distributor_net")
+    tax_rate = percent_field(source="distributor_tax.rate")
     tax_kind = serializers.CharField(source="distributor_tax.kind")
-    tax = _money(source="distributor_tax_amount")
-    total = _money(source="distributor_total")
+    tax = money_field(source="distributor_tax_amount")
+    total = money_field(source="distributor_total")
     margin = serializers.SerializerMethodField(
         help_text="What the distributor keeps: the reseller's net less its own."
     )
@@ -146,21 +150,21 @@ class PricingSerializer(serializers.Serializer):
     engagement_model = serializers.CharField(
         help_text="The deal's engagement model, or late_involvement without one."
     )
-    list_amount = _money()
-    charity_discount = _money()
-    gross_amount = _money(help_text="List less the charity discount: what counts for tiers.")
-    partner_discount_percent = _percent()
-    partner_discount = _money()
+    list_amount = money_field()
+    charity_discount = money_field()
+    gross_amount = money_field(help_text="List less the charity discount: what counts for tiers.")
+    partner_discount_percent = percent_field()
+    partner_discount = money_field()
     discount_rule = serializers.CharField()
-    credit_applied = _money()
-    net_amount = _money(help_text="Before tax.")
-    tax_rate = _percent(source="tax.rate")
+    credit_applied = money_field()
+    net_amount = money_field(help_text="Before tax.")
+    tax_rate = percent_field(source="tax.rate")
     tax_kind = serializers.CharField(
         source="tax.kind", help_text="domestic, reverse_charge, eu_no_vat_number or export."
     )
     tax_mention = serializers.CharField(source="tax.mention")
-    tax = _money(source="tax_amount")
-    total = _money()
+    tax = money_field(source="tax_amount")
+    total = money_field()
     supplied_by = serializers.CharField(
         source="distributor.name",
         allow_null=True,

@@ -16,9 +16,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from billing.api.pricing import SaleInputSerializer, SaleLineInputSerializer, _money, _percent
+from billing.api.pricing import (
+    PricedLineSerializer,
+    SaleInputSerializer,
+    SaleLineInputSerializer,
+)
 from billing.models import Order, Quote
 from billing.selectors.quotes import QuoteFilterSet, quote_document, quote_order
+from billing.services.documents import PRICED_AMOUNT_FIELDS
 from billing.services.quotes import (
     MAX_NOTES,
     quote_cancel,
@@ -36,27 +41,16 @@ from portal.files import private_file_response
 # --- representations -----------------------------------------------------------------------
 
 
-class QuoteLineSerializer(serializers.Serializer):
+class QuoteLineSerializer(PricedLineSerializer):
     """A line as quoted: the preview's line, from the stored amounts."""
 
-    product = serializers.CharField(source="product_code")
-    product_name = serializers.CharField()
-    quantity = serializers.IntegerField()
-    unit_price = serializers.DecimalField(
-        max_digits=16, decimal_places=4, help_text="Per unit and billing period."
-    )
-    list_amount = _money()
-    charity_discount_percent = _percent()
-    charity_discount = _money()
-    gross_amount = _money(help_text="List less the charity discount: the customer's price.")
-    partner_discount_percent = _percent()
-    partner_discount = _money()
-    discount_rule = serializers.CharField(help_text="The rule that gave the discount.")
-    credit_applied = _money()
-    net_amount = _money(help_text="Before tax.")
-    tax_rate = _percent()
-    tax = _money()
-    total = _money()
+    def get_fields(self):
+        fields = super().get_fields()
+        # A stored line keeps the product's code and name as they were when it was priced
+        # (replaced in place, so the fields keep the preview's order).
+        fields["product"] = serializers.CharField(source="product_code")
+        fields["product_name"] = serializers.CharField()
+        return fields
 
 
 class QuoteSignatureSerializer(serializers.Serializer):
@@ -103,16 +97,7 @@ class QuoteSerializer(serializers.ModelSerializer):
             "currency",
             "deal",
             "engagement_model",
-            "list_amount",
-            "charity_discount",
-            "gross_amount",
-            "partner_discount",
-            "credit_applied",
-            "net_amount",
-            "tax",
-            "total",
-            "tax_kind",
-            "tax_mention",
+            *PRICED_AMOUNT_FIELDS,
             "supplied_by",
             "pdf_status",
             "signature",

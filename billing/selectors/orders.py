@@ -10,6 +10,7 @@ from billing.models import Order, OrderLine, RedemptionCode, Space
 from deals.models import Deal
 from licensing.models import Product
 from partners.models import Organisation
+from portal.filters import TextSearchFilter
 from portal.tenancy.models import get_for_tenant_or_404
 
 
@@ -107,11 +108,13 @@ class OrderFilterSet(django_filters.FilterSet):
         label="Supplied through you (distributors)",
         help_text="true: the orders placed through you; false: your own.",
     )
-    customer = django_filters.CharFilter(
-        method="filter_customer", max_length=200, label="Customer (name or email)"
+    customer = TextSearchFilter(
+        fields=("customer_name", "customer_email"), max_length=200, label="Customer (name or email)"
     )
-    search = django_filters.CharFilter(
-        method="filter_search", max_length=200, label="Search (reference, customer)"
+    search = TextSearchFilter(
+        fields=("reference", "customer_name", "customer_email"),
+        max_length=200,
+        label="Search (reference, customer)",
     )
     ordering = django_filters.OrderingFilter(
         fields=(("created_at", "created_at"), ("total", "total"), ("reference", "reference")),
@@ -130,21 +133,3 @@ class OrderFilterSet(django_filters.FilterSet):
             return queryset
         own = Q(organisation_id=self._organisation_id())
         return queryset.exclude(own) if value else queryset.filter(own)
-
-    def filter_customer(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(customer_name__icontains=value) | Q(customer_email__icontains=value)
-        )
-
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(customer_name__icontains=value)
-            | Q(customer_email__icontains=value)
-        )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 
 from billing.models import Quote
 from partners.models import Organisation
+from portal.filters import TextSearchFilter
 from portal.tenancy.models import get_for_tenant_or_404
 
 #: The quote's documents, by the name their download URLs use.
@@ -65,31 +66,19 @@ class QuoteFilterSet(django_filters.FilterSet):
         label="Status",
         error_messages={"invalid_choice": "%(value)s is not a quote status."},
     )
-    search = django_filters.CharFilter(
-        method="filter_search", max_length=200, label="Search (reference, customer, email)"
+    search = TextSearchFilter(
+        fields=("reference", "customer_name", "customer_email"),
+        max_length=200,
+        label="Search (reference, customer, email)",
     )
 
     class Meta:
         model = Quote
         fields: list[str] = []
 
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(customer_name__icontains=value)
-            | Q(customer_email__icontains=value)
-        )
-
 
 def quote_documents_for(*, organisation: Organisation) -> QuerySet[Quote]:
     """The organisation's own quotes for its Documents page, newest first, each with its
     two PDFs once rendered (the quotes of a distributor's resellers stay theirs: the
     distributor reads them on its Quotes page). One query for a page, whatever its length."""
-    return (
-        Quote.objects.for_tenant(organisation)
-        .filter(organisation=organisation)
-        .order_by("-created_at", "-id")
-    )
+    return Quote.objects.owned_by(organisation).order_by("-created_at", "-id")

@@ -30,6 +30,18 @@ def priced_document_values(pricing: Pricing) -> dict:
     }
 
 
+def priced_document_audit(document) -> dict:
+    """What the audit trail records of a quote or an order when it is made."""
+    return {
+        "reference": document.reference,
+        "customer": document.customer_name,
+        "currency": document.currency,
+        "gross_amount": document.gross_amount,
+        "net_amount": document.net_amount,
+        "total": document.total,
+    }
+
+
 def priced_line_values(line: PricedLineResult, *, position: int) -> dict:
     return {
         "position": position,
@@ -57,14 +69,22 @@ def priced_line_values(line: PricedLineResult, *, position: int) -> dict:
     }
 
 
-#: The stored line columns a quote hands to the order made from it (its prices, as quoted).
-COPIED_LINE_FIELDS = [
-    "position",
-    "product",
-    "product_code",
-    "product_name",
-    "plan",
-    "quantity",
+#: A priced document's amounts and tax, in the order the API shows them (quotes and orders).
+PRICED_AMOUNT_FIELDS = [
+    "list_amount",
+    "charity_discount",
+    "gross_amount",
+    "partner_discount",
+    "credit_applied",
+    "net_amount",
+    "tax",
+    "total",
+    "tax_kind",
+    "tax_mention",
+]
+
+#: A priced line's amounts, in the order the API shows them (preview, quotes and orders).
+PRICED_LINE_AMOUNT_FIELDS = [
     "unit_price",
     "list_amount",
     "charity_discount_percent",
@@ -78,6 +98,17 @@ COPIED_LINE_FIELDS = [
     "tax_rate",
     "tax",
     "total",
+]
+
+#: The stored line columns a quote hands to the order made from it (its prices, as quoted).
+COPIED_LINE_FIELDS = [
+    "position",
+    "product",
+    "product_code",
+    "product_name",
+    "plan",
+    "quantity",
+    *PRICED_LINE_AMOUNT_FIELDS,
     "distributor_discount_percent",
     "distributor_discount",
     "distributor_net",

@@ -23,7 +23,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import IdempotencyKey, Order, OrderLine, RedemptionCode, Space
-from billing.services.documents import priced_document_values, priced_line_values
+from billing.services.documents import (
+    priced_document_audit,
+    priced_document_values,
+    priced_line_values,
+)
 from billing.services.pricing import price_sale
 from billing.services.sale_input import sale_customer_validate, sale_request_build
 from billing.services.two_tier import acting_for_reseller, attached_reseller
@@ -56,6 +60,17 @@ def request_digest(data: dict) -> str:
     """The body's fingerprint for idempotency: canonical JSON (sorted keys)."""
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def idempotency_key_clean(value: str | None) -> str:
+    """The ``Idempotency-Key`` header's value, or "" without one (placing and converting a
+    quote read it alike). A NUL byte would reach PostgreSQL: only printable keys."""
+    key = (value or "").strip()
+    if len(key) > MAX_KEY or not key.isprintable():
+        raise DomainError(
+            f"Idempotency-Key: at most {MAX_KEY} printable characters.", field="idempotency_key"
+        )
+    return key
 
 
 def redemption_code() -> str:
@@ -152,13 +167,8 @@ def order_create(
         obj=order,
         organisation=organisation,
         after={
-            "reference": order.reference,
+            **priced_document_audit(order),
             "space": order.space,
-            "customer": order.customer_name,
-            "currency": order.currency,
-            "gross_amount": order.gross_amount,
-            "net_amount": order.net_amount,
-            "total": order.total,
             "deal": deal.reference if deal else "",
             "distributor": order.distributor.name if order.distributor else "",
             "quote": quote.reference if quote else "",
@@ -223,11 +233,7 @@ def order_place(
     ``key_scope`` keeps the keys of someone ordering for the organisation (a distributor)
     apart from the organisation's own."""
     require_buyer_role(role)
-    key = (idempotency_key or "").strip()
-    if len(key) > MAX_KEY or not key.isprintable():
-        raise DomainError(
-            f"Idempotency-Key: at most {MAX_KEY} printable characters.", field="idempotency_key"
-        )
+    key = idempotency_key_clean(idempotency_key)
     place = {
         "organisation": organisation,
         "actor": actor,

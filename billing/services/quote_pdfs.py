@@ -4,14 +4,12 @@ again (a retry, a duplicate delivery) never makes a second document."""
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from billing import documents
 from billing.models import Quote
 from portal.audit.services import audit_record
+from portal.files import file_store
 
 
 def _ready(quote: Quote) -> bool:
@@ -37,12 +35,12 @@ def quote_render_documents(*, quote_id) -> Quote | None:
         quote = Quote.objects.select_for_update().get(pk=quote_id)
         if _ready(quote):
             return quote
-        quote.pdf.save(f"{quote.reference}-partner.pdf", ContentFile(partner_bytes), save=False)
-        quote.customer_pdf.save(
-            f"{quote.reference}-customer.pdf", ContentFile(customer_bytes), save=False
+        quote.pdf_sha256 = file_store(
+            quote.pdf, name=f"{quote.reference}-partner.pdf", content=partner_bytes
         )
-        quote.pdf_sha256 = hashlib.sha256(partner_bytes).hexdigest()
-        quote.customer_pdf_sha256 = hashlib.sha256(customer_bytes).hexdigest()
+        quote.customer_pdf_sha256 = file_store(
+            quote.customer_pdf, name=f"{quote.reference}-customer.pdf", content=customer_bytes
+        )
         before = {"pdf_status": quote.pdf_status}
         quote.pdf_status = Quote.PdfStatus.READY
         quote.save(

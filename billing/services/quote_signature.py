@@ -23,7 +23,7 @@ from django.utils import timezone
 from billing.models import Quote
 from billing.services.quotes import quote_is_expired
 from portal.audit.services import audit_record
-from portal.errors import DomainError
+from portal.errors import DomainError, LinkGone, LinkInvalid
 from portal.tenancy.context import system_context
 
 QUOTE_SIGNATURE_CONTEXT = "public:quote-signature"
@@ -34,20 +34,6 @@ INVALID_LINK = (
     "Check that you opened the whole link from the email. If it still does not work, ask "
     "the company that sent you the quote to send it again."
 )
-
-
-class LinkInvalid(DomainError):
-    """Not a link the portal made (tampered, truncated)."""
-
-    status_code = 400
-    default_code = "link_invalid"
-
-
-class LinkGone(DomainError):
-    """A real link that no longer signs: signed already, expired, cancelled, ordered."""
-
-    status_code = 410
-    default_code = "link_gone"
 
 
 def signature_token(quote: Quote) -> str:

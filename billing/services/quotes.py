@@ -19,12 +19,14 @@ from django.utils import timezone
 from billing.models import IdempotencyKey, OrderLine, Quote, QuoteLine, Space
 from billing.services.documents import (
     COPIED_LINE_FIELDS,
+    PRICED_AMOUNT_FIELDS,
+    priced_document_audit,
     priced_document_values,
     priced_line_values,
 )
 from billing.services.orders import (
-    MAX_KEY,
     Placed,
+    idempotency_key_clean,
     order_create,
     request_digest,
     require_buyer_role,
@@ -48,16 +50,7 @@ COPIED_HEADER_FIELDS = [
     "customer_country",
     "customer_email",
     "customer_nonprofit",
-    "list_amount",
-    "charity_discount",
-    "gross_amount",
-    "partner_discount",
-    "credit_applied",
-    "net_amount",
-    "tax",
-    "total",
-    "tax_kind",
-    "tax_mention",
+    *PRICED_AMOUNT_FIELDS,
     "distributor",
     "distributor_discount",
     "distributor_net",
@@ -142,12 +135,7 @@ def quote_create(*, organisation: Organisation, actor, role: str | None, data: d
             obj=quote,
             organisation=organisation,
             after={
-                "reference": quote.reference,
-                "customer": quote.customer_name,
-                "currency": quote.currency,
-                "gross_amount": quote.gross_amount,
-                "net_amount": quote.net_amount,
-                "total": quote.total,
+                **priced_document_audit(quote),
                 "valid_until": quote.valid_until,
                 "deal": sale.deal.reference if sale.deal else "",
             },
@@ -262,11 +250,7 @@ def quote_convert(*, quote: Quote, actor, role: str | None, idempotency_key: str
     conversions at the same moment the second waits and then finds it ordered: refused,
     or, with the same ``Idempotency-Key``, answered with the first one's order."""
     require_buyer_role(role)
-    key = (idempotency_key or "").strip()
-    if len(key) > MAX_KEY:
-        raise DomainError(
-            f"Idempotency-Key: at most {MAX_KEY} characters.", field="idempotency_key"
-        )
+    key = idempotency_key_clean(idempotency_key)
     digest = request_digest({"convert_quote": str(quote.pk)})
     with transaction.atomic():
         quote = _locked(quote)

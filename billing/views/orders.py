@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from billing.models import Order, Space
 from billing.selectors.orders import OrderFilterSet, order_for, order_is_supplied, orders_for
 from partners import roles
-from portal.pagination import page_of
+from portal.pagination import filtered_page
 from portal.tenancy.access import member_required
 
 _FILTERS = ("status", "space", "supplied", "search")
@@ -21,18 +21,14 @@ def order_list(request):
     organisation = request.caller.organisation
     orders = orders_for(organisation=organisation)
     filterset = OrderFilterSet(request.GET, queryset=orders, request=request)
-    valid = filterset.is_valid()
-    page = page_of(request, filterset.qs if valid else orders.none())
+    listing = filtered_page(request, filterset, filters=_FILTERS)
     return render(
         request,
         "billing/orders/list.html",
         {
-            "page_obj": page,
-            "orders": page.object_list,
+            **listing,
+            "orders": listing["page_obj"].object_list,
             "organisation": organisation,
-            "filters": filterset.form,
-            "filters_valid": valid,
-            "filtered": any(request.GET.get(name) for name in _FILTERS),
             "statuses": Order.Status.choices,
             "spaces": Space.choices,
             "can_buy": request.caller.role in roles.BUY,

@@ -27,6 +27,7 @@ from portal.client_address import client_ip
 from portal.errors import DomainError
 from portal.tenancy.context import system_context
 from portal.vendor.selectors import current_vendor
+from portal.views import link_refused
 
 THROTTLED = "Too many attempts from your network. Please wait a while and try again."
 
@@ -35,12 +36,7 @@ def _refused(request, exc: DomainError):
     heading = (
         "This link is not valid" if isinstance(exc, LinkInvalid) else "This quote cannot be signed"
     )
-    return render(
-        request,
-        "billing/quotes/link_refused.html",
-        {"heading": heading, "message": exc.message},
-        status=exc.status_code,
-    )
+    return link_refused(request, exc, heading=heading)
 
 
 def _context(token: str) -> dict:

@@ -32,7 +32,7 @@ from partners import roles
 from partners.models import EngagementModel
 from portal.errors import DomainError
 from portal.files import private_file_response
-from portal.pagination import page_of
+from portal.pagination import filtered_page
 from portal.tenancy.access import member_required
 
 
@@ -50,17 +50,13 @@ def quote_list(request):
     organisation = request.caller.organisation
     quotes = quotes_for(organisation=organisation)
     filterset = QuoteFilterSet(request.GET, queryset=quotes)
-    valid = filterset.is_valid()
-    page = page_of(request, filterset.qs if valid else quotes.none())
+    listing = filtered_page(request, filterset, filters=("status", "search"))
     return render(
         request,
         "billing/quotes/list.html",
         {
-            "page_obj": page,
-            "quotes": page.object_list,
-            "filters": filterset.form,
-            "filters_valid": valid,
-            "filtered": any(request.GET.get(name) for name in ("status", "search")),
+            **listing,
+            "quotes": listing["page_obj"].object_list,
             "statuses": Quote.Status.choices,
             "can_quote": request.caller.role in roles.BUY,
             "organisation": organisation,

@@ -25,6 +25,7 @@ from deals.models import Deal
 from licensing.models import Product
 from partners.models import EngagementModel, Organisation
 from portal.admin_site import QueueCounts
+from portal.filters import TextSearchFilter
 from portal.tenancy.context import system_context
 
 #: The one system context that reads across tenants for a submission: whether an
@@ -114,11 +115,13 @@ class DealFilterSet(django_filters.FilterSet):
         label="Engagement model",
         error_messages={"invalid_choice": "%(value)s is not an engagement model."},
     )
-    customer = django_filters.CharFilter(
-        method="filter_customer", max_length=200, label="Customer (name or domain)"
+    customer = TextSearchFilter(
+        fields=("customer_name", "customer_domain"),
+        max_length=200,
+        label="Customer (name or domain)",
     )
-    search = django_filters.CharFilter(
-        method="filter_search",
+    search = TextSearchFilter(
+        fields=("reference", "customer_name", "customer_domain", "customer_email", "notes"),
         max_length=200,
         label="Search (reference, customer, domain, contact)",
     )
@@ -134,26 +137,6 @@ class DealFilterSet(django_filters.FilterSet):
     class Meta:
         model = Deal
         fields: list[str] = []
-
-    def filter_customer(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(customer_name__icontains=value) | Q(customer_domain__icontains=value.lower())
-        )
-
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(customer_name__icontains=value)
-            | Q(customer_domain__icontains=value.lower())
-            | Q(customer_email__icontains=value)
-            | Q(notes__icontains=value)
-        )
 
     def filter_submitted_from(self, queryset, name, value: datetime.date):
         return queryset.filter(submitted_at__gte=_day_start(value))

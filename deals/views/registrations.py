@@ -28,7 +28,7 @@ from deals.services.registrations import (
 from partners import roles
 from partners.models import EngagementModel
 from portal.errors import DomainError
-from portal.pagination import page_of
+from portal.pagination import filtered_page
 from portal.tenancy.access import member_required
 
 _FILTERS = ("status", "engagement_model", "search", "submitted_from", "submitted_to")
@@ -39,20 +39,15 @@ _FILTERS = ("status", "engagement_model", "search", "submitted_from", "submitted
 def deal_list(request):
     organisation = request.caller.organisation
     filterset = DealFilterSet(request.GET, queryset=deals_for(organisation=organisation))
-    valid = filterset.is_valid()
-    deals = filterset.qs if valid else deals_for(organisation=organisation).none()
-    page = page_of(request, deals)
+    listing = filtered_page(request, filterset, filters=_FILTERS)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "deals/registrations/list.html",
         {
-            "page_obj": page,
-            "deals": page.object_list,
-            "filters": filterset.form,
-            "filters_valid": valid,
-            "filtered": any(request.GET.get(name) for name in _FILTERS),
+            **listing,
+            "deals": listing["page_obj"].object_list,
             "statuses": Deal.Status.choices,
             "engagement_models": EngagementModel.choices,
             "export_query": query.urlencode(),

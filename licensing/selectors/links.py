@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from licensing.models import CustomerLink, Licence, Seat
-from portal.errors import DomainError
+from portal.errors import LinkGone, LinkInvalid
 from portal.formats import format_date, format_datetime
 
 _SALTS = {
@@ -37,20 +37,6 @@ INVALID_LINK = (
     "Check that you opened the whole link from the email. If it still does not work, ask "
     "the company that sold you the licence to send you a new one."
 )
-
-
-class LinkInvalid(DomainError):
-    """Not a link the portal made (tampered, truncated, or for another page)."""
-
-    status_code = 400
-    default_code = "link_invalid"
-
-
-class LinkGone(DomainError):
-    """A real link that no longer works: expired, used, replaced, or its licence moved on."""
-
-    status_code = 410
-    default_code = "link_gone"
 
 
 def link_token(link: CustomerLink) -> str:

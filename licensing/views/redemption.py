@@ -33,6 +33,7 @@ from portal.client_address import client_ip
 from portal.errors import DomainError
 from portal.pagination import page_of
 from portal.tenancy.context import system_context
+from portal.views import link_refused
 
 _TERMS_FIELDS = ("accept_terms", "terms_version")
 THROTTLED = "Too many attempts from your network. Please wait a while and try again."
@@ -42,12 +43,7 @@ def _link_refused(request, exc: DomainError):
     heading = (
         "This link is not valid" if isinstance(exc, LinkInvalid) else "This link no longer works"
     )
-    return render(
-        request,
-        "licensing/redeem/link_refused.html",
-        {"heading": heading, "message": exc.message},
-        status=exc.status_code,
-    )
+    return link_refused(request, exc, heading=heading)
 
 
 def _licence_context(link: CustomerLink) -> dict:

@@ -3,10 +3,7 @@ organisation's admin, which opens the reseller space (SPEC §3.8)."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +11,7 @@ from partners import documents
 from partners.models import Agreement, Membership, Organisation
 from portal.audit.services import audit_record
 from portal.errors import Conflict, DomainError, Forbidden
+from portal.files import file_store
 from portal.formats import format_datetime
 from portal.permissions import require_staff_permission
 from portal.tasks import send_templated_email
@@ -33,14 +31,12 @@ def agreement_render_documents(*, agreement_id: str) -> Agreement:
         if agreement.pdf_status == Agreement.PdfStatus.READY:
             return agreement
         stem = f"{agreement.organisation_id}-v{agreement.version}"
-        agreement.agreement_pdf.save(
-            f"{stem}-partner-agreement.pdf", ContentFile(agreement_bytes), save=False
+        agreement.agreement_sha256 = file_store(
+            agreement.agreement_pdf, name=f"{stem}-partner-agreement.pdf", content=agreement_bytes
         )
-        agreement.order_form_pdf.save(
-            f"{stem}-order-form.pdf", ContentFile(order_form_bytes), save=False
+        agreement.order_form_sha256 = file_store(
+            agreement.order_form_pdf, name=f"{stem}-order-form.pdf", content=order_form_bytes
         )
-        agreement.agreement_sha256 = hashlib.sha256(agreement_bytes).hexdigest()
-        agreement.order_form_sha256 = hashlib.sha256(order_form_bytes).hexdigest()
         before = {"pdf_status": agreement.pdf_status}
         agreement.pdf_status = Agreement.PdfStatus.READY
         agreement.save(

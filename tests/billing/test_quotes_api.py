@@ -159,6 +159,18 @@ def test_send_emails_the_customer_a_link_and_convert_makes_one_order(
         assert Order.objects.filter(quote_id=quote_id).count() == 1
 
 
+@pytest.mark.parametrize("key", ["k" * 201, "nul\x00byte"])
+def test_converting_with_an_overlong_or_unprintable_key_is_a_400(partner, key):
+    # The same Idempotency-Key rule as placing an order (a NUL byte would reach PostgreSQL).
+    reseller = partner("reseller")
+    quote_id = _create(reseller).json()["id"]
+    response = reseller.api().post(f"{QUOTES}/{quote_id}/convert", HTTP_IDEMPOTENCY_KEY=key)
+    assert response.status_code == 400
+    assert response.json()["fields"]["idempotency_key"]
+    with observer():
+        assert Order.objects.count() == 0
+
+
 def test_an_expired_quote_is_refused_with_a_clear_code(partner):
     reseller = partner("reseller")
     quote_id = _create(reseller).json()["id"]

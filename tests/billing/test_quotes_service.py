@@ -92,6 +92,8 @@ def test_the_two_pdfs_are_rendered_once_and_only_the_partners_shows_its_discount
     assert "3000.00" in customers_copy
     assert reseller.organisation.name in customers_copy  # the seller
     assert "Vates SAS" in customers_copy  # the vendor, from current_vendor
+    # The vendor's legal line, as on every PDF: its registry and its company number.
+    assert "RCS Grenoble 123 456 782" in customers_copy
     for secret in ("2700.00", "300.00", "not for your customer", "eseller discount"):
         assert secret not in customers_copy
 
