@@ -61,6 +61,15 @@ class TaxKind:
     EXPORT = "export"
 
 
+#: Each rule in a few words, for pages and documents.
+TAX_KIND_LABELS = {
+    TaxKind.DOMESTIC: "domestic VAT",
+    TaxKind.REVERSE_CHARGE: "reverse charge",
+    TaxKind.EU_NO_VAT_NUMBER: "EU buyer without a VAT number",
+    TaxKind.EXPORT: "export",
+}
+
+
 @dataclass(frozen=True)
 class TaxTreatment:
     kind: str

@@ -14,7 +14,6 @@ from billing.selectors.resellers import attached_resellers
 from billing.services.preview import pricing_preview
 from billing.services.reseller_terms import is_distributor
 from billing.services.sale_input import LINKABLE_DEALS
-from billing.tax import TaxKind
 from deals.models import Deal
 from deals.selectors.registrations import deal_products
 from licensing.models import BillingPeriod
@@ -23,13 +22,6 @@ from partners.models import EngagementModel
 from portal.errors import DomainError
 from portal.tenancy.access import member_required
 
-#: The VAT rule, as the table names it (billing.tax.TaxKind).
-TAX_KINDS = {
-    TaxKind.DOMESTIC: "domestic VAT",
-    TaxKind.REVERSE_CHARGE: "reverse charge",
-    TaxKind.EU_NO_VAT_NUMBER: "EU buyer without a VAT number",
-    TaxKind.EXPORT: "export",
-}
 SPACES = {
     Space.RESELLER: "Buying for a customer: your partner discount applies, and the "
     "customer's country and status count.",
@@ -98,10 +90,6 @@ def pricing_calculator(request):
             if as_distributor
             else "",
             "engagement": EngagementModel(pricing.engagement_model).label if pricing else "",
-            "tax_kind": TAX_KINDS.get(pricing.tax.kind, "") if pricing else "",
-            "distributor_tax_kind": TAX_KINDS.get(pricing.distributor_tax.kind, "")
-            if as_distributor
-            else "",
         },
         status=status,
     )
