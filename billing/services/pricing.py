@@ -205,8 +205,13 @@ def engagement_model_of(deal) -> str:
 
 
 def _rule_text(rule, *, organisation: Organisation) -> str:
-    tier = f", tier {organisation.tier.level}" if organisation.tier_id else ""
-    return f"{organisation.partner_type.name}{tier}: {rule}" if rule else "No discount rule"
+    """The rule as a partner reads it: "Distributor, tier 2, late involvement: 10%"."""
+    parts = [organisation.partner_type.name]
+    if organisation.tier_id:
+        parts.append(f"tier {organisation.tier.level}")
+    if rule.engagement_model:
+        parts.append(rule.get_engagement_model_display().lower())
+    return f"{', '.join(parts)}: {rule.percent.normalize():f}%"
 
 
 def partner_discount(*, organisation: Organisation, space: str, deal) -> tuple[Decimal, str]:
@@ -321,6 +326,12 @@ def price_sale(request: SaleRequest) -> Pricing:
             rates=rates,
         )
 
+    if request.space == Space.PERSONAL and organisation.partner_type.complimentary_nfr:
+        notes.append(
+            f"{organisation.partner_type.name} partners get a complimentary NFR licence of "
+            "each product (one running at a time): ask for it on the NFR licences page. "
+            "What you buy here is at list price."
+        )
     charity = charity_percent(request=request, notes=notes)
     credit_left = max(request.credit_available, ZERO)
     currencies = set()

@@ -43,7 +43,7 @@ def test_pro_three_hosts_for_a_tier_one_reseller_in_france(partner):
     assert body["tax_rate"] == "20.00"
     assert body["tax"] == "540.00"
     assert body["total"] == "3240.00"
-    assert "Reseller" in body["discount_rule"]
+    assert body["discount_rule"] == "Reseller, tier 1: 10%"
     assert body["engagement_model"] == "late_involvement"
 
 
@@ -104,6 +104,8 @@ def test_the_personal_space_is_list_price(partner):
     assert body["partner_discount"] == "0.00"
     assert body["net_amount"] == "3000.00"
     assert "Personal space" in body["discount_rule"]
+    # A distributor gets its internal-use licences free on the NFR page: the preview says so.
+    assert any("complimentary NFR" in note for note in body["notes"])
 
 
 @pytest.mark.parametrize(
@@ -137,6 +139,7 @@ def test_no_deal_is_late_involvement(partner):
     body = ok(northwind, product="pro", quantity=3)
     assert body["engagement_model"] == "late_involvement"
     assert body["partner_discount_percent"] == "10.00"
+    assert body["discount_rule"] == "Distributor, tier 2, late involvement: 10%"
     assert body["net_amount"] == "2700.00"
 
 

@@ -43,7 +43,7 @@ def test_preview_prices_every_line_and_writes_nothing(partner):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Preview" in html
-    assert "2700.00" in html  # Pro x 3 at 10 %
+    assert "2,700.00" in html  # Pro x 3 at 10 %
     assert "Essential" in html
     assert _count() == 0
 
@@ -141,7 +141,7 @@ def test_the_quote_flow_in_a_browser(partner, live_server, tmp_path):
         page.get_by_role("button", name="Preview").click()
         page.wait_for_load_state()
         screenshot(page, "1-new-quote-preview", shots)
-        previewed = "2700.00" in page.content()
+        previewed = "2,700.00" in page.content()
         page.get_by_role("button", name="Create the quote").click()
         page.wait_for_load_state()
         detail_url = page.url

@@ -86,15 +86,15 @@ def test_the_two_pdfs_are_rendered_once_and_only_the_partners_shows_its_discount
     partners_copy = pdf_text(quote.pdf)
     assert "Includes your reseller discount: not for your customer" in partners_copy
     assert "300.00" in partners_copy
-    assert "2700.00" in partners_copy  # the partner's net
+    assert "2,700.00" in partners_copy  # the partner's net
     customers_copy = pdf_text(quote.customer_pdf)
     assert "Acme Hospital" in customers_copy
-    assert "3000.00" in customers_copy
+    assert "3,000.00" in customers_copy
     assert reseller.organisation.name in customers_copy  # the seller
     assert "Vates SAS" in customers_copy  # the vendor, from current_vendor
     # The vendor's legal line, as on every PDF: its registry and its company number.
     assert "RCS Grenoble 123 456 782" in customers_copy
-    for secret in ("2700.00", "300.00", "not for your customer", "eseller discount"):
+    for secret in ("2,700.00", "2700.00", "300.00", "not for your customer", "eseller discount"):
         assert secret not in customers_copy
 
     files = sorted(p.name for p in Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.pdf"))

@@ -78,8 +78,8 @@ def test_opening_the_link_shows_the_customers_quote_and_changes_nothing(sent):
     html = page.content.decode()
     assert quote.reference in html
     assert reseller.organisation.name in html
-    assert "3000.00" in html  # the list price
-    assert "2700.00" not in html  # never the partner's net
+    assert "3,000.00" in html  # the list price
+    assert "2,700.00" not in html  # never the partner's net
     assert "300.00" not in html  # nor its discount
     assert _snapshot(quote) == before
 
