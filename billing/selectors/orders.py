@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from billing.models import Order, OrderLine, RedemptionCode, Space
 from deals.models import Deal
@@ -37,16 +36,13 @@ def order_lines() -> Prefetch:
 def order_for(*, organisation: Organisation, order_id) -> Order:
     """One order the organisation may read (404 for a missing one and another's alike),
     with its lines."""
-    order = get_for_tenant_or_404(
+    return get_for_tenant_or_404(
         Order.objects.select_related("organisation", "distributor", "deal").prefetch_related(
             order_lines()
         ),
         organisation,
         pk=order_id,
     )
-    if order is None:  # pragma: no cover - get_for_tenant_or_404 raises
-        raise Http404
-    return order
 
 
 def order_is_supplied(order: Order, *, organisation: Organisation) -> bool:
