@@ -8,12 +8,16 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from billing.models import ResellerDiscount, Space
-from billing.money import ZERO, percent_of, quantize_price
-from billing.services.pricing import partner_discount, plan_for, units_billed
+from billing.models import ResellerDiscount
+from billing.money import percent_of, quantize_price
+from billing.services.pricing import (
+    plan_for,
+    registered_discount,
+    resale_percent,
+    units_billed,
+)
 from licensing.models import BillingPeriod, Product
 from partners.models import EngagementModel, Organisation
-from partners.selectors.programme import discount_percent
 
 #: The sale the reseller page prices for every engagement model.
 REFERENCE_PRODUCT = "pro"
@@ -53,9 +57,10 @@ class ReferenceSale:
 
 
 def attached_resellers(*, distributor: Organisation) -> QuerySet[Organisation]:
+    """The resellers a distributor supplies (two-tier), with what pricing reads of them."""
     return (
         Organisation.objects.filter(distributor=distributor)
-        .select_related("partner_type", "tier")
+        .select_related("partner_type__programme", "tier", "distributor")
         .order_by("name", "id")
     )
 
@@ -68,7 +73,7 @@ def resale_discounts(*, distributor: Organisation) -> dict:
 
 
 def default_discount(discounts: dict) -> Decimal:
-    return discounts.get(None, ZERO)
+    return resale_percent(discounts, reseller_id=None)
 
 
 def reseller_terms(*, resellers, discounts: dict) -> list[ResellerTerms]:
@@ -76,7 +81,7 @@ def reseller_terms(*, resellers, discounts: dict) -> list[ResellerTerms]:
     return [
         ResellerTerms(
             reseller=reseller,
-            percent=discounts.get(reseller.pk, default_discount(discounts)),
+            percent=resale_percent(discounts, reseller_id=reseller.pk),
             is_default=reseller.pk not in discounts,
         )
         for reseller in resellers
@@ -102,16 +107,14 @@ def reference_sale(*, distributor: Organisation, reseller_percent: Decimal) -> R
     units = units_billed(product=product, quantity=REFERENCE_QUANTITY, copies=1)
     list_amount = quantize_price(unit_price * units)
     reseller_net = list_amount - percent_of(list_amount, reseller_percent)
-    tier_level = distributor.tier.level if distributor.tier_id else None
     rows = []
     for model in EngagementModel:
-        if model == EngagementModel.LATE_INVOLVEMENT:
-            # Without a registration: the engine's own rule (a programme may give none).
-            percent, _ = partner_discount(organisation=distributor, space=Space.RESELLER, deal=None)
-        else:
-            percent = discount_percent(
-                partner_type=distributor.partner_type, tier_level=tier_level, engagement_model=model
-            )
+        # Late involvement is a sale without a registration; the others have one.
+        percent, _ = registered_discount(
+            organisation=distributor,
+            engagement_model=model,
+            registered=model != EngagementModel.LATE_INVOLVEMENT,
+        )
         rows.append(
             ReferenceRow(
                 engagement_model=model.value,

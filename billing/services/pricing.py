@@ -218,17 +218,36 @@ def partner_discount(*, organisation: Organisation, space: str, deal) -> tuple[D
     """The partner discount percentage of a sale by ``organisation``, and why."""
     if space == Space.PERSONAL:
         return ZERO, "Personal space: list price, no partner discount"
+    return registered_discount(
+        organisation=organisation,
+        engagement_model=engagement_model_of(deal),
+        registered=deal is not None,
+    )
+
+
+def registered_discount(
+    *, organisation: Organisation, engagement_model: str, registered: bool
+) -> tuple[Decimal, str]:
+    """The reseller-space discount for a sale of ``engagement_model``, linked to an
+    approved deal registration or not (``registered``), and why."""
     programme = organisation.partner_type.programme
-    if deal is None and programme.discount_requires_deal_registration:
+    if not registered and programme.discount_requires_deal_registration:
         return ZERO, "No partner discount without an approved deal registration"
     rule = discount_rule_for(
         partner_type=organisation.partner_type,
         tier_level=organisation.tier.level if organisation.tier_id else None,
-        engagement_model=engagement_model_of(deal),
+        engagement_model=engagement_model,
     )
     if rule is None:
         return ZERO, "No discount rule for your type and tier"
     return rule.percent, _rule_text(rule, organisation=organisation)
+
+
+def resale_percent(discounts: dict, *, reseller_id) -> Decimal:
+    """A reseller's discount from its distributor, from the distributor's rows
+    ``{reseller id or None (the default): percent}``: its own row, else the default,
+    else none."""
+    return discounts.get(reseller_id, discounts.get(None, ZERO))
 
 
 def tax_rates() -> dict[str, Decimal]:
@@ -237,7 +256,7 @@ def tax_rates() -> dict[str, Decimal]:
 
 def buyer_tax_identity(organisation: Organisation) -> tuple[str, bool]:
     """The country and VAT-number validity of a partner as the party invoiced."""
-    account = BillingAccount.objects.filter(organisation=organisation).first()
+    account = BillingAccount.objects.owned_by(organisation).first()
     if account is None:
         return str(organisation.country), False
     return str(account.country), account.vat_number_valid
@@ -260,13 +279,16 @@ def distributor_terms(*, distributor: Organisation, reseller: Organisation) -> D
     else none) and the distributor's tax identity."""
     with system_context(DISTRIBUTOR_TERMS):
         rows = dict(
-            ResellerDiscount.objects.filter(
-                Q(reseller=reseller) | Q(reseller__isnull=True), organisation=distributor
-            ).values_list("reseller_id", "percent")
+            ResellerDiscount.objects.owned_by(distributor)
+            .filter(Q(reseller=reseller) | Q(reseller__isnull=True))
+            .values_list("reseller_id", "percent")
         )
         country, vat_valid = buyer_tax_identity(distributor)
-    percent = rows.get(reseller.pk, rows.get(None, ZERO))
-    return DistributorTerms(resale_percent=percent, country=country, vat_number_valid=vat_valid)
+    return DistributorTerms(
+        resale_percent=resale_percent(rows, reseller_id=reseller.pk),
+        country=country,
+        vat_number_valid=vat_valid,
+    )
 
 
 def charity_percent(*, request: SaleRequest, notes: list[str]) -> Decimal:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from billing.selectors.resellers import attached_resellers
 from partners.models import Organisation
 from portal.errors import NotFound
 from portal.tenancy.context import tenant_context
@@ -19,13 +20,7 @@ def attached_reseller(*, distributor: Organisation, reseller_id) -> Organisation
         pk = uuid.UUID(str(reseller_id))
     except ValueError:
         pk = None
-    reseller = (
-        Organisation.objects.filter(pk=pk, distributor=distributor)
-        .select_related("partner_type__programme", "tier", "distributor")
-        .first()
-        if pk
-        else None
-    )
+    reseller = attached_resellers(distributor=distributor).filter(pk=pk).first() if pk else None
     if reseller is None:
         raise NotFound("No reseller of yours with this id.", code="unknown_reseller")
     return reseller
