@@ -21,8 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import Quote
-from billing.services.quotes import quote_is_expired
-from portal.audit.services import audit_record
+from billing.services.quotes import quote_change, quote_is_expired
 from portal.errors import DomainError, LinkGone, LinkInvalid
 from portal.tenancy.context import system_context
 
@@ -96,19 +95,16 @@ def quote_sign(*, token: str, name: str, accept: bool, ip: str | None) -> Quote:
         quote = quote_for_signature_token(token)
         quote = Quote.objects.select_for_update().get(pk=quote.pk)
         quote_signature_check(quote)
-        before = {"status": quote.status}
-        quote.status = Quote.Status.SIGNED
-        quote.signed_name = name
-        quote.signed_at = timezone.now()
-        quote.signed_ip = ip
-        quote.save(update_fields=["status", "signed_name", "signed_at", "signed_ip"])
-        audit_record(
+        quote_change(
+            quote=quote,
             actor=None,  # the end customer, who has no account: named in the record
             action="quote.signed",
-            obj=quote,
-            organisation=quote.organisation_id,
-            before=before,
-            after={"status": quote.status, "signed_name": name, "signed_at": quote.signed_at},
+            changes={
+                "status": Quote.Status.SIGNED,
+                "signed_name": name,
+                "signed_at": timezone.now(),
+                "signed_ip": ip,
+            },
             summary=f"Quote {quote.reference} signed by {name} for {quote.customer_name}",
             ip=ip,
         )

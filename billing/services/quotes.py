@@ -179,6 +179,36 @@ def _require_live(quote: Quote, *, doing: str) -> None:
         )
 
 
+def quote_change(
+    *,
+    quote: Quote,
+    actor,
+    action: str,
+    changes: dict,
+    summary: str,
+    note: dict | None = None,
+    ip: str | None = None,
+) -> Quote:
+    """The one writer of a quote's state: apply ``changes`` (field: value), save those
+    fields, and record before/after (plus ``note``, e.g. the order made) in the audit
+    trail, in the caller's transaction (the quote locked by it)."""
+    before = {name: getattr(quote, name) for name in changes}
+    for name, value in changes.items():
+        setattr(quote, name, value)
+    quote.save(update_fields=list(changes))
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=quote,
+        organisation=quote.organisation_id,
+        before=before,
+        after={**changes, **(note or {})},
+        summary=summary,
+        ip=ip,
+    )
+    return quote
+
+
 def quote_send_to_customer(*, quote: Quote, actor, role: str | None) -> Quote:
     """Email the end customer a link to the customer-facing quote to sign. Sending again
     re-sends the same link; the link is made by the email task from the quote's id."""
@@ -188,19 +218,17 @@ def quote_send_to_customer(*, quote: Quote, actor, role: str | None) -> Quote:
         _require_live(quote, doing="sent")
         if quote.status == Quote.Status.SIGNED:
             raise Conflict("The customer has already signed this quote.", code="quote_signed")
-        before = {"status": quote.status, "sent_at": quote.sent_at}
-        if quote.signature_token is None:
-            quote.signature_token = uuid.uuid4()
-        quote.status = Quote.Status.SENT
-        quote.sent_at = timezone.now()
-        quote.save(update_fields=["signature_token", "status", "sent_at"])
-        audit_record(
+        quote_change(
+            quote=quote,
             actor=actor,
             action="quote.sent",
-            obj=quote,
-            organisation=quote.organisation_id,
-            before=before,
-            after={"status": quote.status, "sent_at": quote.sent_at, "to": quote.customer_email},
+            changes={
+                # Sending again re-sends the same link.
+                "signature_token": quote.signature_token or uuid.uuid4(),
+                "status": Quote.Status.SENT,
+                "sent_at": timezone.now(),
+            },
+            note={"to": quote.customer_email},
             summary=f"Quote {quote.reference} sent to {quote.customer_email} for signature",
         )
         from billing.tasks import send_quote_email
@@ -220,16 +248,11 @@ def quote_cancel(*, quote: Quote, actor, role: str | None) -> Quote:
                 f"This quote is {quote.get_status_display().lower()}: it cannot be cancelled.",
                 code=f"quote_{quote.status}",
             )
-        before = {"status": quote.status}
-        quote.status = Quote.Status.CANCELLED
-        quote.save(update_fields=["status"])
-        audit_record(
+        quote_change(
+            quote=quote,
             actor=actor,
             action="quote.cancelled",
-            obj=quote,
-            organisation=quote.organisation_id,
-            before=before,
-            after={"status": quote.status},
+            changes={"status": Quote.Status.CANCELLED},
             summary=f"Quote {quote.reference} cancelled",
         )
     return quote
@@ -288,16 +311,12 @@ def quote_convert(*, quote: Quote, actor, role: str | None, idempotency_key: str
                 order=order,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
-        before = {"status": quote.status}
-        quote.status = Quote.Status.ORDERED
-        quote.save(update_fields=["status"])
-        audit_record(
+        quote_change(
+            quote=quote,
             actor=actor,
             action="quote.ordered",
-            obj=quote,
-            organisation=quote.organisation_id,
-            before=before,
-            after={"status": quote.status, "order": order.reference},
+            changes={"status": Quote.Status.ORDERED},
+            note={"order": order.reference},
             summary=f"Quote {quote.reference} converted into order {order.reference}",
         )
     return Placed(order=order, created=True)
