@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django_countries import countries
 
+from billing.selectors.sale_choices import linkable_deals, sellable_products
 from billing.services.quote_signature import MAX_NAME
 from billing.services.quotes import MAX_NOTES
-from deals.models import Deal
-from licensing.models import BillingPeriod, Product
+from licensing.models import BillingPeriod
 from portal.forms import BootstrapFormMixin, IntegerField
 
 #: Product lines the form offers (blank ones are left out); the API takes up to 50.
@@ -48,17 +48,12 @@ class QuoteForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer_country"].choices = [("", "Choose a country"), *countries]
-        products = Product.objects.filter(
-            programme_id=organisation.partner_type.programme_id, is_active=True
-        ).order_by("name")
+        products = sellable_products(organisation=organisation)
         choices = [("", "No product"), *((p.code, str(p)) for p in products)]
-        deals = Deal.objects.owned_by(organisation).filter(status=Deal.Status.APPROVED)
+        deals = linkable_deals(organisation=organisation)
         self.fields["deal"].choices = [
             ("", "No registration (late involvement)"),
-            *(
-                (str(d.pk), f"{d.reference}: {d.customer_name}")
-                for d in deals.order_by("-submitted_at")
-            ),
+            *((str(d.pk), f"{d.reference}: {d.customer_name}") for d in deals),
         ]
         for i in range(LINE_ROWS):
             # Added after BootstrapFormMixin styled the declared fields: styled here.

@@ -6,8 +6,6 @@ import django_filters
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from billing.models import Order, OrderLine, RedemptionCode, Space
-from deals.models import Deal
-from licensing.models import Product
 from partners.models import Organisation
 from portal.filters import TextSearchFilter
 from portal.tenancy.models import get_for_tenant_or_404
@@ -57,32 +55,6 @@ def order_codes(*, order: Order) -> QuerySet[RedemptionCode]:
         .select_related("line")
         .order_by("line__position", "created_at", "code")
     )
-
-
-def linkable_deals(*, organisation: Organisation) -> QuerySet[Deal]:
-    """The organisation's registrations an order may name (approved, or won already)."""
-    from billing.services.sale_input import LINKABLE_DEALS
-
-    return (
-        Deal.objects.owned_by(organisation)
-        .filter(status__in=LINKABLE_DEALS)
-        .select_related("product")
-        .order_by("-submitted_at", "-id")
-    )
-
-
-def sellable_products(*, organisation: Organisation) -> QuerySet[Product]:
-    """The products an order may name: the partner's programme's active ones, in the
-    catalogue's order, with their plans."""
-    return (
-        Product.objects.filter(programme_id=organisation.partner_type.programme_id, is_active=True)
-        .prefetch_related("plans")
-        .order_by("position", "name")
-    )
-
-
-def attached_resellers(*, distributor: Organisation) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(distributor=distributor).order_by("name")
 
 
 # --- filters (the reseller space's list and the API share them) -------------------------

@@ -11,9 +11,10 @@ from django.core.validators import validate_email
 from django_countries import countries
 
 from billing.models import Space
+from billing.selectors.sale_choices import LINKABLE_DEALS, sellable_products
 from billing.services.pricing import LineRequest, SaleRequest
 from deals.models import Deal
-from licensing.models import BillingPeriod, Product
+from licensing.models import BillingPeriod
 from licensing.services.catalogue import product_quantity_validate
 from partners.models import Organisation
 from partners.selectors.programme import is_embargoed
@@ -21,14 +22,6 @@ from portal.errors import DomainError
 
 MAX_LINES = 50
 MAX_COPIES = 1000
-#: A deal an order may name: approved (protected), or already won by an earlier order.
-LINKABLE_DEALS = (Deal.Status.APPROVED, Deal.Status.WON)
-
-
-def _catalogue(organisation: Organisation):
-    return Product.objects.filter(
-        programme_id=organisation.partner_type.programme_id, is_active=True
-    ).prefetch_related("plans")
 
 
 def sale_lines_validate(*, organisation: Organisation, lines) -> tuple[LineRequest, ...]:
@@ -39,7 +32,9 @@ def sale_lines_validate(*, organisation: Organisation, lines) -> tuple[LineReque
     if len(lines) > MAX_LINES:
         raise DomainError(f"At most {MAX_LINES} lines.", field="lines", code="too_many")
     codes = {str(line.get("product") or "") for line in lines}
-    products = {p.code: p for p in _catalogue(organisation).filter(code__in=codes)}
+    products = {
+        p.code: p for p in sellable_products(organisation=organisation).filter(code__in=codes)
+    }
     result = []
     for line in lines:
         code = str(line.get("product") or "")

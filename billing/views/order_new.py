@@ -18,10 +18,11 @@ from django.views.decorators.http import require_http_methods
 
 from billing.forms.orders import LINE_FIELDS, OrderForm, line_forms
 from billing.models import Space
-from billing.selectors.orders import attached_resellers, linkable_deals, sellable_products
+from billing.selectors.resellers import attached_resellers
+from billing.selectors.sale_choices import linkable_deals, sellable_products
 from billing.services.orders import order_place, order_place_for_reseller
-from billing.services.pricing import price_sale
-from billing.services.sale_input import sale_lines_validate, sale_request_build
+from billing.services.preview import pricing_preview
+from billing.services.sale_input import sale_lines_validate
 from billing.services.two_tier import acting_for_reseller, attached_reseller
 from partners import roles
 from partners.models import EngagementModel
@@ -32,16 +33,6 @@ from portal.tenancy.access import member_required
 def _space(request) -> str:
     space = request.POST.get("space") or request.GET.get("space")
     return space if space in Space.values else Space.RESELLER
-
-
-def _preview(*, organisation, data: dict, reseller_id):
-    """The engine's breakdown, as the caller may read it (both layers for a distributor
-    ordering for its reseller)."""
-    if not reseller_id:
-        return price_sale(sale_request_build(organisation=organisation, data=data)), False
-    reseller = attached_reseller(distributor=organisation, reseller_id=reseller_id)
-    with acting_for_reseller(distributor=organisation, reseller=reseller):
-        return price_sale(sale_request_build(organisation=reseller, data=data)), True
 
 
 def _place(*, request, data: dict, reseller_id, key: str):
@@ -136,8 +127,8 @@ def order_new(request):
                         f"Order {order.reference} is placed: {order.total} {order.currency}.",
                     )
                     return redirect("billing:order-detail", order_id=order.pk)
-                pricing, both_layers = _preview(
-                    organisation=organisation, data=data, reseller_id=reseller_id
+                pricing, both_layers = pricing_preview(
+                    organisation=organisation, data={**data, "reseller": reseller_id}
                 )
                 status = 200
             except DomainError as exc:

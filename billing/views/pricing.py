@@ -11,11 +11,9 @@ from django.views.decorators.http import require_safe
 from billing.forms.accounts_pricing import PricingForm
 from billing.models import Space
 from billing.selectors.resellers import attached_resellers
+from billing.selectors.sale_choices import linkable_deals, sellable_products
 from billing.services.preview import pricing_preview
 from billing.services.reseller_terms import is_distributor
-from billing.services.sale_input import LINKABLE_DEALS
-from deals.models import Deal
-from deals.selectors.registrations import deal_products
 from licensing.models import BillingPeriod
 from partners import roles
 from partners.models import EngagementModel
@@ -39,14 +37,8 @@ def _space(request) -> str:
 def pricing_calculator(request):
     organisation = request.caller.organisation
     space = _space(request)
-    products = list(deal_products(organisation=organisation))
-    deals = (
-        Deal.objects.owned_by(organisation)
-        .filter(status__in=LINKABLE_DEALS)
-        .order_by("-submitted_at")
-        if space == Space.RESELLER
-        else Deal.objects.none()
-    )
+    products = list(sellable_products(organisation=organisation))
+    deals = linkable_deals(organisation=organisation) if space == Space.RESELLER else []
     resellers = (
         list(attached_resellers(distributor=organisation))
         if space == Space.RESELLER and is_distributor(organisation)

@@ -19,7 +19,7 @@ from billing.selectors.quotes import (
     quote_order,
     quotes_for,
 )
-from billing.services.pricing import price_sale
+from billing.services.preview import pricing_preview
 from billing.services.quotes import (
     quote_cancel,
     quote_convert,
@@ -27,7 +27,6 @@ from billing.services.quotes import (
     quote_is_expired,
     quote_send_to_customer,
 )
-from billing.services.sale_input import sale_request_build
 from partners import roles
 from partners.models import EngagementModel
 from portal.errors import DomainError
@@ -84,7 +83,7 @@ def quote_new(request):
                     request, f"Quote {quote.reference} is made; its PDFs are being generated."
                 )
                 return redirect("billing:quote-detail", quote_id=quote.pk)
-            pricing = price_sale(sale_request_build(organisation=organisation, data=data))
+            pricing, _ = pricing_preview(organisation=organisation, data=data)
         except DomainError as exc:
             form.add_service_error(exc.field, exc.message)
     status = 400 if request.method == "POST" and form.errors else 200
