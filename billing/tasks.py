@@ -1,6 +1,8 @@
 from celery import shared_task
 
+from billing.services.invoice_pdfs import invoice_mark_failed, invoice_render_document
 from billing.services.notifications import order_email_send
+from billing.services.periods import period_invoices_issue
 from billing.services.quote_notifications import quote_email_send
 from billing.services.quote_pdfs import quote_mark_failed, quote_render_documents
 from portal.tasks import render_or_mark_failed
@@ -42,3 +44,29 @@ def render_quote_pdf(self, *, organisation_id: str, quote_id: str) -> None:
 def send_quote_email(*, organisation_id: str, quote_id: str, event: str) -> int:
     """The customer's signature link is made here, from the quote's id."""
     return quote_email_send(quote_id=quote_id, event=event)
+
+
+@shared_task(
+    name="billing.render_invoice_pdf",
+    tenancy="tenant",  # one partner's invoice: that tenant's context, not a bypass
+    bind=True,
+    max_retries=3,
+    default_retry_delay=30,
+)
+def render_invoice_pdf(self, *, organisation_id: str, invoice_id: str) -> None:
+    """Idempotent: a document already rendered is left as it is."""
+    render_or_mark_failed(
+        self,
+        render=lambda: invoice_render_document(invoice_id=invoice_id),
+        mark_failed=lambda: invoice_mark_failed(invoice_id=invoice_id),
+        what=f"invoice {invoice_id}",
+    )
+
+
+@shared_task(
+    name="billing.issue_period_invoices",
+    tenancy="system",  # every partner's monthly subscriptions: the job's system context
+)
+def issue_period_invoices() -> int:
+    """Scheduled by beat (daily): each started period's invoice, once."""
+    return period_invoices_issue()

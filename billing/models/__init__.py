@@ -1,14 +1,30 @@
 from billing.models.accounts import BillingAccount, ResellerDiscount
+from billing.models.invoices import (
+    CurrencyRate,
+    Invoice,
+    InvoiceCounter,
+    InvoiceDocument,
+    InvoiceLine,
+)
 from billing.models.orders import IdempotencyKey, Order, OrderLine, RedemptionCode
+from billing.models.payments import InvoicePayment, InvoiceReminder, PaymentProof
 from billing.models.priced import Space
 from billing.models.quotes import Quote, QuoteLine
 from billing.models.tax import TaxRate
 
 __all__ = [
     "BillingAccount",
+    "CurrencyRate",
     "IdempotencyKey",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceDocument",
+    "InvoiceLine",
+    "InvoicePayment",
+    "InvoiceReminder",
     "Order",
     "OrderLine",
+    "PaymentProof",
     "Quote",
     "QuoteLine",
     "RedemptionCode",

@@ -28,6 +28,7 @@ from billing.services.documents import (
     priced_document_values,
     priced_line_values,
 )
+from billing.services.invoices import invoice_issue_for_order
 from billing.services.pricing import price_sale
 from billing.services.sale_input import sale_customer_validate, sale_request_build
 from billing.services.two_tier import acting_for_reseller, attached_reseller
@@ -161,6 +162,7 @@ def order_create(
             )
     if deal is not None and deal.status == Deal.Status.APPROVED:
         deal_mark_won(deal=deal, actor=actor, role=role)
+    invoice_issue_for_order(order=order, actor=actor)
     audit_record(
         actor=actor,
         action="order.placed",

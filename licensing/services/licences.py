@@ -183,3 +183,29 @@ def licence_event_record(
 
 def licence_audited_values(licence: Licence) -> dict:
     return audit_values(licence, AUDITED_FIELDS)
+
+
+@transaction.atomic
+def licence_term_extend(
+    *, actor, licence_id, ends_on: datetime.date, kind: str = LicenceEvent.Kind.RENEWED, reason: str
+) -> Licence:
+    """Move a sold licence's end to ``ends_on`` (a monthly subscription's next period, a
+    renewal); an ended licence that was active becomes active again. Never shortens."""
+    licence = lock_licence(licence_id)
+    if ends_on <= licence.ends_on:
+        return licence
+    before = licence_audited_values(licence)
+    licence.ends_on = ends_on
+    update = ["ends_on", "updated_at"]
+    if licence.status == Licence.Status.EXPIRED and licence.key_digest:
+        licence.status = Licence.Status.ACTIVE
+        update.append("status")
+    licence.save(update_fields=update)
+    licence_event_record(
+        licence=licence,
+        kind=kind,
+        actor=actor,
+        summary=f"{reason}: now valid through {ends_on:%d %b %Y}",
+        before=before,
+    )
+    return licence

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "csp",
+    "pgtrigger",
 ]
 
 MIDDLEWARE = [
@@ -303,6 +304,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Idempotent: a registration expires, or is reminded, once however often it runs.
     "expire-deal-registrations": {"task": "deals.expire_registrations", "schedule": 3600.0},
+    # Idempotent: one invoice per subscription and period, however often it runs.
+    "issue-period-invoices": {"task": "billing.issue_period_invoices", "schedule": 3600.0},
 }
 # Sent outbox rows (task arguments: ids, addresses, names) are deleted after this long.
 OUTBOX_RETENTION = timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=7))

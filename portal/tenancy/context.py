@@ -65,6 +65,8 @@ SYSTEM_CONTEXTS = frozenset(
         "task:licensing.remind_unredeemed_licences",
         # Expiring every partner's approved deal registrations and reminding them first.
         "task:deals.expire_registrations",
+        # Invoicing each started period of every partner's monthly subscriptions.
+        "task:billing.issue_period_invoices",
         # Finding a user's membership before the tenant is known (the request middleware).
         "tenancy-resolve",
         # Anonymous flows keyed by a secret token or creating a tenant-less row.

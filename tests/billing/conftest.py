@@ -85,7 +85,7 @@ def partner(vates):
 def vates_committed(transactional_db):
     """``vates`` for transaction=True tests (real threads, a live server). A flush after
     an earlier such test empties the tables the migrations filled: the VAT rates are
-    loaded again, as migration 0002 does."""
+    loaded again, as migration 0002 does, and the starting currency rates (0004)."""
     from importlib import import_module
 
     from django.apps import apps
@@ -96,4 +96,5 @@ def vates_committed(transactional_db):
         vendor_update(changes=VATES, actor=None)
     with observer():
         import_module("billing.migrations.0002_eu_vat_rates").add_rates(apps, None)
+        import_module("billing.migrations.0004_invoices").add_starting_rates(apps, None)
     return programme

@@ -132,6 +132,7 @@ def test_system_contexts_come_from_a_reviewed_list():
         "deals:opportunity-check",
         "billing:distributor-terms",
         "task:deals.expire_registrations",
+        "task:billing.issue_period_invoices",
         "bench:directory",
         "bench:pricing",
         "bench:quote-pdfs",
