@@ -16,11 +16,20 @@ _READ = frozenset(
         "billing.view_redemptioncode",
         "billing.view_quote",
         "billing.view_quoteline",
+        "billing.view_invoice",
+        "billing.view_invoiceline",
+        "billing.view_currencyrate",
     }
 )
 
-#: Finance keeps the VAT rates (billing.services.tax_rates).
-FINANCE = _READ | {"billing.change_taxrate"}
+#: Finance keeps the VAT and currency rates (billing.services.tax_rates, currency_rates),
+#: records payments and issues credit notes.
+FINANCE = _READ | {
+    "billing.change_taxrate",
+    "billing.change_currencyrate",
+    "billing.review_payments",
+    "billing.issue_credit_notes",
+}
 
 PERMISSIONS = {
     CHANNEL_REVIEWER: _READ,

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from billing.views import (
     accounts,
+    invoices,
     order_new,
     orders,
     pricing,
@@ -23,6 +24,7 @@ space_urlpatterns = [
     *order_new.urlpatterns,
     *quotes.urlpatterns,
     *accounts.urlpatterns,
+    *invoices.urlpatterns,
     *resellers.urlpatterns,
     *pricing.urlpatterns,
 ]

@@ -52,6 +52,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("billing:pricing", "Price calculator", "sell"),
     NavEntry("billing:quote-list", "Quotes", "sell"),
     NavEntry("billing:order-list", "Orders", "sell"),
+    NavEntry("billing:invoice-list", "Invoices", "money", roles=roles.VIEW_INVOICES),
     # Every member follows the deals; administrators and sales register them.
     NavEntry("deals:list", "Deal registrations", "sell"),
     NavEntry("deals:referrals", "Referrals", "sell"),

@@ -532,10 +532,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="invoice",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "invoice")),
+                condition=models.Q(("kind", "invoice"), ("order__isnull", False)),
                 fields=("order", "purpose", "period_start"),
                 name="invoice_once_per_order_period",
-                nulls_distinct=False,
             ),
         ),
         migrations.AddConstraint(

@@ -129,8 +129,7 @@ class Invoice(TenantOwnedModel):
             # finds the first invoice instead of making a second (the beat job re-runs).
             models.UniqueConstraint(
                 fields=["order", "purpose", "period_start"],
-                condition=Q(kind="invoice"),
-                nulls_distinct=False,
+                condition=Q(kind="invoice", order__isnull=False),
                 name="invoice_once_per_order_period",
             ),
             models.CheckConstraint(

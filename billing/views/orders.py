@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from billing.models import Order, Space
+from billing.selectors.invoices import order_invoices
 from billing.selectors.orders import OrderFilterSet, order_for, order_is_supplied, orders_for
 from partners import roles
 from portal.pagination import filtered_page
@@ -54,6 +55,8 @@ def order_detail(request, order_id):
             "supplied": supplied,
             "has_codes": not supplied and any(line.code_count for line in lines),
             "margin": order.net_amount - order.distributor_net if supplied else None,
+            "sees_invoices": request.caller.role in roles.VIEW_INVOICES,
+            "invoices": order_invoices(order=order, organisation=organisation),
         },
     )
 

@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from billing.selectors.invoices import invoices_for
 from billing.selectors.quotes import quote_documents_for
+from partners import roles
 from partners.forms.agreement import SignForm
 from partners.models import Agreement, Membership
 from partners.selectors.agreements import agreement_document as document_file
@@ -74,9 +76,9 @@ def agreement(request):
 
 @member_required(allow_pending=True)
 def documents(request):
-    """The organisation's documents: its agreements (signed or to sign) and its quotes
-    (the partner's and the customer's PDFs); invoices join as they are built. Any member
-    may read them. Two lists, each with its own page number."""
+    """The organisation's documents: its agreements (signed or to sign), its invoices and
+    credit notes (administrators and finance members only) and its quotes (the partner's
+    and the customer's PDFs). Each list has its own page number."""
     organisation = request.caller.organisation
     return render(
         request,
@@ -86,6 +88,12 @@ def documents(request):
             "quotes": page_of(
                 request, quote_documents_for(organisation=organisation), param="quotes_page"
             ),
+            # Invoices are for administrators and finance members only.
+            "invoices": page_of(
+                request, invoices_for(organisation=organisation), param="invoices_page"
+            )
+            if request.caller.role in roles.VIEW_INVOICES
+            else None,
             "CHANNEL_TEAM_EMAIL": settings.CHANNEL_TEAM_EMAIL,
         },
     )

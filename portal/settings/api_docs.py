@@ -61,6 +61,12 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
         ("billing",),
     ),
     (
+        "Invoices",
+        "Your invoices and credit notes (Factur-X PDFs), their payment state and how to pay "
+        "them by wire transfer; administrators and finance members only.",
+        ("invoices",),
+    ),
+    (
         "Distribution",
         "Distributors: the resellers attached to you and the resale discount you give them.",
         ("resellers",),

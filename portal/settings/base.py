@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "QuoteStatusEnum": "billing.models.Quote.Status",
         "QuotePdfStatusEnum": "billing.models.Quote.PdfStatus",
         "OrderStatusEnum": "billing.models.Order.Status",
+        "InvoiceKindEnum": "billing.models.Invoice.Kind",
+        "InvoicePurposeEnum": "billing.models.Invoice.Purpose",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -11,6 +11,7 @@ from tests.routes import (
     core,
     deals,
     directory,
+    invoices,
     licences,
     onboarding,
     orders,
@@ -39,6 +40,7 @@ ROUTES: dict[str, object] = {
     **orders.ROUTES,
     **billing_settings.ROUTES,
     **quotes.ROUTES,
+    **invoices.ROUTES,
 }
 
 GROUPS = site.GROUPS

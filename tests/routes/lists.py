@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from billing.models import BillingAccount, ResellerDiscount, TaxRate
+from billing.models import BillingAccount, CurrencyRate, ResellerDiscount, TaxRate
 from licensing.models import CustomerLink, Licence, LicenceReminder
 from licensing.services.activation import activation_release
 from licensing.services.seats import seat_add
@@ -214,9 +214,10 @@ def _own_signed_agreement(tenant):
 
 
 def _document_rows(tenant):
-    """The Documents page's two lists: a signed agreement, and a quote (every other one
-    with its PDFs ready, so both ways of showing a quote are counted)."""
+    """The Documents page's three lists: a signed agreement, an invoice and a quote (every
+    other one with its PDFs ready, so both ways of showing a quote are counted)."""
     _own_signed_agreement(tenant)
+    _invoice(tenant)
     return quote_of(tenant.organisation, ready=bool(_n() % 2), customer_name=f"Doc {_n()}")
 
 
@@ -530,6 +531,19 @@ def _any_licence_reminder(tenant):
         )
 
 
+def _invoice(tenant):
+    place_order(tenant.organisation, space="personal")  # invoiced to the tenant itself
+
+
+def _currency_rate(tenant):
+    with observer():
+        CurrencyRate.objects.create(
+            currency="GBP",
+            valid_from=datetime.date(2020, 1, 1) + datetime.timedelta(days=_n()),
+            usd_rate=Decimal("1.27"),
+        )
+
+
 # --- the registry ----------------------------------------------------------------------
 
 LISTS: dict[str, ListRoute | NotAList] = {
@@ -572,6 +586,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "billing:order-list": ListRoute(_order),
     "billing:quote-list": ListRoute(_quote),
     "api:quotes-list": ListRoute(_quote),
+    "api:invoices-list": ListRoute(_invoice),
+    "billing:invoice-list": ListRoute(_invoice),
     "billing:quote-new": NotAList("the quote form (the catalogue's products, approved deals)"),
     "admin:billing_quote_changelist": ListRoute(_quote, caller=STAFF),
     "billing:redeem-code": NotAList("the end customer's redemption-code form"),
@@ -597,6 +613,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "favicon.ico": NotAList("a redirect to a static file"),
     "vendor_logo": NotAList("one image file"),
     "admin:billing_taxrate_changelist": ListRoute(_tax_rate, caller=STAFF),
+    "admin:billing_invoice_changelist": ListRoute(_invoice, caller=STAFF),
+    "admin:billing_currencyrate_changelist": ListRoute(_currency_rate, caller=STAFF),
     "admin:billing_billingaccount_changelist": ListRoute(_billing_account, caller=STAFF),
     "admin:billing_resellerdiscount_changelist": ListRoute(_resale_discount, caller=STAFF),
     "admin:portal_vendor_changelist": NotAList("one row: it redirects to the vendor's page"),
