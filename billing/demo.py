@@ -8,7 +8,8 @@ Northwind and one for its own use (personal space); Cloud Nine's order from the 
 services (``quote_create``, ``quote_send_to_customer``, ``quote_sign``, ``quote_convert``):
 Bluepeak's open one and one sent to its customer for signature; Northwind's signed one,
 converted into an order, and an open one; each with its two PDFs rendered in the seed
-(the render task's service, run in place), so they are ready to download.
+(the render task's service, run in place), so they are ready to download. Each order
+is invoiced as it is placed; the invoices' PDFs are rendered in the seed too.
 
 Idempotent: each order carries an ``Idempotency-Key`` (``demo:<slot>``), so a second run
 finds the first order instead of placing another; a quote is known by its customer's
@@ -23,8 +24,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from billing.models import BillingAccount, Quote, ResellerDiscount
+from billing.models import BillingAccount, InvoiceDocument, Quote, ResellerDiscount
 from billing.services.accounts import billing_account_update
+from billing.services.invoice_pdfs import invoice_render_document
 from billing.services.orders import order_place, order_place_for_reseller
 from billing.services.quote_pdfs import quote_render_documents
 from billing.services.quote_signature import quote_sign, signature_token
@@ -214,6 +216,17 @@ def seed_billing(stdout) -> None:
         for slot, name, body, state in QUOTES
     )
     stdout.write(f"  billing: {made} demo quotes added")
+    stdout.write(f"  billing: {_seed_invoice_documents()} invoice PDFs rendered")
+
+
+def _seed_invoice_documents() -> int:
+    """Each order was invoiced when placed; render the PDFs now (the render task's own
+    service, as for the quotes), so they are ready to download on first login."""
+    pending = InvoiceDocument.objects.exclude(status=InvoiceDocument.Status.READY)
+    invoice_ids = list(pending.values_list("invoice_id", flat=True))
+    for invoice_id in invoice_ids:
+        invoice_render_document(invoice_id=invoice_id)
+    return len(invoice_ids)
 
 
 def _seed_quote(organisation, admin, slot: str, body: dict, state: str) -> int:

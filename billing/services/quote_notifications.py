@@ -1,6 +1,7 @@
 """Emails about quotes, sent by ``billing.send_quote_email`` in the partner's context from
-ids: the customer's signature request (its link made here, never carried by the task)
-and the partner's news that the customer signed."""
+ids: the partner's news that its quote's PDFs are ready, the customer's signature request
+(its link made here, never carried by the task) and the partner's news that the customer
+signed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from billing.services.notifications import order_recipients
 from billing.services.quote_signature import signature_url
 from portal.mail import send_templated
 
-QUOTE_EVENTS = frozenset({"signature", "signed"})
+QUOTE_EVENTS = frozenset({"ready", "signature", "signed"})
 
 
 def quote_email_send(*, quote_id, event: str) -> int:

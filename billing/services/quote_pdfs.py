@@ -12,6 +12,12 @@ from portal.audit.services import audit_record
 from portal.files import file_store
 
 
+def send_quote_email_task():
+    from billing.tasks import send_quote_email  # tasks import the services
+
+    return send_quote_email
+
+
 def _ready(quote: Quote) -> bool:
     return (
         quote.pdf_status == Quote.PdfStatus.READY and bool(quote.pdf) and bool(quote.customer_pdf)
@@ -58,6 +64,10 @@ def quote_render_documents(*, quote_id) -> Quote | None:
                 "customer_pdf_sha256": quote.customer_pdf_sha256,
             },
             summary=f"Quote {quote.reference}: the partner's and the customer's PDFs generated",
+        )
+        # Only when they newly became ready: rendering again never emails again.
+        send_quote_email_task().delay_on_commit(
+            organisation_id=str(quote.organisation_id), quote_id=str(quote.pk), event="ready"
         )
     return quote
 

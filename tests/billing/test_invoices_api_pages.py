@@ -142,3 +142,24 @@ def test_a_reseller_buying_through_a_distributor_is_told_who_invoices_it(partner
     with observer():
         invoice = Invoice.objects.get(order=order)
     assert invoice.reference in supplied
+
+
+def test_the_partner_hears_once_that_its_quote_is_ready(
+    partner, django_capture_on_commit_callbacks, mailoutbox
+):
+    from billing.services.quote_pdfs import quote_render_documents
+    from tests.billing.quote_support import quote_of
+
+    seller = partner("reseller", country="FR")
+    quote = quote_of(seller.organisation, customer_name="Clinique du Parc")
+    for _ in range(2):  # a second render (a retry) finds the PDFs ready: no second email
+        with (
+            tenant_context(seller.organisation.pk),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            quote_render_documents(quote_id=quote.pk)
+    ready = [m for m in mailoutbox if "is ready" in m.subject]
+    assert len(ready) == 1
+    assert ready[0].to == [seller.admin.email]
+    assert quote.reference in ready[0].subject
+    assert f"/space/quotes/{quote.pk}/" in ready[0].body
