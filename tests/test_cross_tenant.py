@@ -383,7 +383,29 @@ def _owners_allowed_writes(name, case, everyone, tenants, status) -> None:
                 assert response.status_code < 500, where
                 named = _suppliers(case, caller) | _resellers(case, caller, tenants)
                 _shows_no_other_tenant(response, caller, tenants, where, named)
-                assert changed(before, snapshot(), owners=others) == [], where
+                after = snapshot()
+                supplier = _invoiced_supplier(case, caller)
+                assert changed(before, after, owners=others - supplier) == [], where
+                supplier_rows = changed(before, after, owners=supplier)
+                assert [r for r in supplier_rows if not _is_supplier_invoice(r)] == [], where
+
+
+#: What a two-tier sale writes of the distributor's: the vendor's invoice to it, issued in
+#: the sale's transaction (billing.services.invoices), and that issue's audit record.
+SUPPLIER_INVOICE_TABLES = frozenset(
+    {"billing_invoice", "billing_invoiceline", "billing_invoicedocument", "portal_auditevent"}
+)
+
+
+def _invoiced_supplier(case, caller) -> set[str]:
+    distributor_id = caller.tenant.organisation.distributor_id
+    if not case.invoices_supplier or distributor_id is None:
+        return set()
+    return {str(distributor_id)}
+
+
+def _is_supplier_invoice(row: str) -> bool:
+    return row.split("[", 1)[0] in SUPPLIER_INVOICE_TABLES
 
 
 # --- Public routes --------------------------------------------------------------------

@@ -60,6 +60,10 @@ class _MemberRoute:
     #: The partner types (codes) the route serves; empty: every type. A member of another
     #: type is refused like a role that may not (403).
     partner_types: frozenset[str] = frozenset()
+    #: Whether a write is a sale that the vendor invoices to the caller's distributor (a
+    #: two-tier sale): the distributor's invoice is written in the same transaction, so its
+    #: rows of ``SUPPLIER_INVOICE_TABLES`` may change, and nothing else of it.
+    invoices_supplier: bool = False
 
     def allows(self, method: str, *, role: str, status: str, partner_type: str = "") -> bool:
         return (

@@ -57,6 +57,7 @@ ROUTES["api:orders-list"] = TenantCollection(
     roles={"post": roles.BUY},
     data={"post": order_body(customer_name="API Customer")},
     shows_supplier=True,
+    invoices_supplier=True,
 )
 ROUTES["api:orders-detail"] = TenantObject(_API + "/{id}", make=_order, shows_supplier=True)
 ROUTES["api:orders-codes"] = TenantObject(
@@ -89,6 +90,7 @@ ROUTES["billing:order-new"] = OwnData(
     data={"post": _new_order_form()},
     shows_supplier=True,  # the preview names the distributor that invoices the reseller
     shows_resellers=True,  # a distributor orders for a reseller attached to it
+    invoices_supplier=True,
 )
 
 ROUTES["billing:redeem-code"] = Public(

@@ -87,6 +87,7 @@ ROUTES: dict[str, object] = {
         methods=("post",),
         roles=_BUY,
         shows_supplier=True,
+        invoices_supplier=True,
     ),
     "api:quotes-cancel": TenantObject(
         "/api/v1/quotes/{id}/cancel",
