@@ -122,12 +122,12 @@ def postal_address(text: str, *, country: str) -> PostalAddress:
     country_name = countries.name(country).casefold() if country else ""
     if lines and lines[-1].casefold() in {country_name, country.casefold()}:
         lines.pop()
-    if not lines:
-        return PostalAddress((), "", "", country)
+    if len(lines) < 2:  # no town line to read: the address as it is
+        return PostalAddress(tuple(lines), "", "", country)
     *street, town = lines
     tokens = town.replace(",", " ").split()
     postcode, city = "", town
-    if tokens and _POSTCODE_TOKEN.search(tokens[0]) and len(tokens) > 1:
+    if len(tokens) > 1 and _POSTCODE_TOKEN.search(tokens[0]):
         postcode, city = tokens[0], town.split(None, 1)[1].strip(" ,")
     else:
         code_tokens = []
@@ -136,8 +136,6 @@ def postal_address(text: str, *, country: str) -> PostalAddress:
         if code_tokens:
             postcode = " ".join(code_tokens)
             city = town[: town.rfind(code_tokens[0])].strip(" ,")
-    if not street:  # one line: keep it whole as the first address line as well
-        street = [town]
     if len(street) > 3:
         street = [*street[:2], ", ".join(street[2:])]
     return PostalAddress(tuple(street), postcode, city, country)
@@ -297,13 +295,36 @@ def _notes(invoice: Invoice, vendor: Vendor) -> list[etree._Element]:
     return notes
 
 
+@dataclass(frozen=True)
+class EndCustomer:
+    name: str
+    country: str
+
+    @property
+    def country_name(self) -> str:
+        return countries.name(self.country) if self.country else ""
+
+
+def end_customer(invoice: Invoice) -> EndCustomer | None:
+    """Who the sale was for: the invoice's end customer, or for a credit note that names
+    none, the credited invoice's."""
+    source = invoice
+    if not invoice.customer_name and invoice.is_credit_note:
+        source = invoice.credited_invoice
+    if not source.customer_name:
+        return None
+    return EndCustomer(source.customer_name, str(source.customer_country or ""))
+
+
 def _delivery(invoice: Invoice) -> etree._Element:
-    """The end customer the sale was for, as the party delivered to (BG-13)."""
-    if not invoice.customer_name:
+    """The end customer the sale was for, as the party delivered to (BG-13). Without one
+    the group stays empty (the schema requires it; Peppol's rules warn about it)."""
+    customer = end_customer(invoice)
+    if customer is None:
         return RAM.ApplicableHeaderTradeDelivery()
-    ship_to = [RAM.Name(invoice.customer_name)]
-    if invoice.customer_country:
-        ship_to.append(RAM.PostalTradeAddress(RAM.CountryID(str(invoice.customer_country))))
+    ship_to = [RAM.Name(customer.name)]
+    if customer.country:
+        ship_to.append(RAM.PostalTradeAddress(RAM.CountryID(customer.country)))
     return RAM.ApplicableHeaderTradeDelivery(RAM.ShipToTradeParty(*ship_to))
 
 

@@ -39,6 +39,7 @@ def invoice_context(invoice: Invoice) -> dict:
         "vendor": vendor,
         "logo": vendor_logo_data_uri(vendor),
         "vat_category": facturx.vat_category(invoice),
+        "end_customer": facturx.end_customer(invoice),
     }
 
 

