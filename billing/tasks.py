@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from billing.services.invoice_notifications import invoice_email_send
 from billing.services.invoice_pdfs import invoice_mark_failed, invoice_render_document
 from billing.services.notifications import order_email_send
 from billing.services.periods import period_invoices_issue
@@ -61,6 +62,17 @@ def render_invoice_pdf(self, *, organisation_id: str, invoice_id: str) -> None:
         mark_failed=lambda: invoice_mark_failed(invoice_id=invoice_id),
         what=f"invoice {invoice_id}",
     )
+
+
+@shared_task(
+    name="billing.send_invoice_email",
+    tenancy="tenant",  # the invoiced party's own invoice: that tenant's context
+    autoretry_for=(OSError,),
+    max_retries=5,
+)
+def send_invoice_email(*, organisation_id: str, invoice_id: str) -> int:
+    """The invoice's PDF, read from storage here (the task carries ids only)."""
+    return invoice_email_send(invoice_id=invoice_id)
 
 
 @shared_task(

@@ -1,4 +1,5 @@
-"""Templated email: ``<template>_subject.txt``, ``_body.txt`` and (optional) ``_body.html``.
+"""Templated email: ``<template>_subject.txt``, ``_body.txt`` and (optional) ``_body.html``,
+with optional attachments (a document the task read from storage; never through the broker).
 
 Every email ends with the vendor's signature (``emails/signature.txt``: who sends it, its
 registered address, its support contact; SPEC §3.12), added here so that no template can
@@ -14,16 +15,24 @@ from django.template.loader import get_template, render_to_string
 
 from portal.vendor.selectors import current_vendor
 
+#: An attachment: file name, content, MIME type.
+Attachment = tuple[str, bytes, str]
 
-def send_templated(*, to: list[str], template: str, context: dict) -> None:
+
+def send_templated(
+    *, to: list[str], template: str, context: dict, attachments: list[Attachment] | None = None
+) -> None:
     """Render and send now. Tasks call this; an email that carries a secret link is sent by
-    a task that builds the link itself, so the link never waits in the outbox or broker."""
+    a task that builds the link itself, so the link never waits in the outbox or broker.
+    ``attachments`` are files the calling task read itself (a task's arguments are ids)."""
     context = {"vendor": current_vendor(), **context}
     subject = _render_text(f"{template}_subject.txt", context).strip()
     text = with_signature(_render_text(f"{template}_body.txt", context), context["vendor"])
     message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=to)
     with contextlib.suppress(TemplateDoesNotExist):  # the HTML part is optional
         message.attach_alternative(render_to_string(f"{template}_body.html", context), "text/html")
+    for name, content, mimetype in attachments or ():
+        message.attach(name, content, mimetype)
     message.send()
 
 

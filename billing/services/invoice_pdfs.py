@@ -1,6 +1,8 @@
-"""Rendering an invoice's PDF (the task billing.render_invoice_pdf calls this). Idempotent:
-a document already rendered is left as it is (and the database refuses to change it), so
-running the task again never makes a second document or number."""
+"""Rendering an invoice's PDF (the task billing.render_invoice_pdf calls this): a Factur-X
+PDF/A-3 with its EN 16931 XML (billing.invoice_documents). Idempotent: a document already
+rendered is left as it is (and the database refuses to change it), so running the task
+again never makes a second document or number, nor a second email: the "invoice issued"
+email is enqueued by the transaction that makes the document ready, and only by it."""
 
 from __future__ import annotations
 
@@ -45,7 +47,17 @@ def invoice_render_document(*, invoice_id) -> InvoiceDocument | None:
             after={"status": document.status, "pdf_sha256": document.pdf_sha256},
             summary=f"{invoice.get_kind_display()} {invoice.reference}: PDF generated",
         )
+        invoice_document_ready_notify(invoice)
     return document
+
+
+def invoice_document_ready_notify(invoice: Invoice) -> None:
+    """Email the PDF once the transaction that made it ready commits."""
+    from billing.tasks import send_invoice_email  # tasks import the services
+
+    send_invoice_email.delay_on_commit(
+        organisation_id=str(invoice.organisation_id), invoice_id=str(invoice.pk)
+    )
 
 
 def invoice_mark_failed(*, invoice_id) -> None:

@@ -398,5 +398,7 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # factur-x logs each XML check and embedding (three lines an invoice) at INFO.
+        "factur-x": {"level": "WARNING"},
     },
 }

@@ -92,6 +92,7 @@ SYSTEM_CONTEXTS = frozenset(
         "bench:directory",
         "bench:pricing",
         "bench:quote-pdfs",
+        "bench:invoice-pdfs",
     }
 )
 
