@@ -1,6 +1,6 @@
 """The billing app's API routes; each area keeps its own list in billing/api/<area>.py."""
 
-from billing.api import accounts, orders, pricing, quotes, resellers
+from billing.api import accounts, orders, payments, pricing, quotes, resellers
 
 urlpatterns = [
     *pricing.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns = [
     *orders.urlpatterns,
     *accounts.urlpatterns,
     *resellers.urlpatterns,
+    *payments.urlpatterns,
 ]

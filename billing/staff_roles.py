@@ -19,8 +19,14 @@ _READ = frozenset(
     }
 )
 
-#: Finance keeps the VAT rates (billing.services.tax_rates).
-FINANCE = _READ | {"billing.change_taxrate"}
+#: Finance keeps the VAT rates (billing.services.tax_rates) and reviews payments: the proofs
+#: partners upload, marking invoices paid (billing.services.payments).
+FINANCE = _READ | {
+    "billing.change_taxrate",
+    "billing.view_paymentproof",
+    "billing.view_invoicepayment",
+    "billing.review_payments",
+}
 
 PERMISSIONS = {
     CHANNEL_REVIEWER: _READ,

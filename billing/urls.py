@@ -9,6 +9,7 @@ from billing.views import (
     accounts,
     order_new,
     orders,
+    payments,
     pricing,
     quote_signature,
     quotes,
@@ -25,6 +26,7 @@ space_urlpatterns = [
     *accounts.urlpatterns,
     *resellers.urlpatterns,
     *pricing.urlpatterns,
+    *payments.urlpatterns,
 ]
 
 urlpatterns = [

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from billing.models import Order, Space
 from billing.selectors.orders import OrderFilterSet, order_for, order_is_supplied, orders_for
+from billing.selectors.payments import order_awaiting_payment
 from partners import roles
 from portal.pagination import filtered_page
 from portal.tenancy.access import member_required
@@ -44,6 +45,7 @@ def order_detail(request, order_id):
     order = order_for(organisation=organisation, order_id=order_id)
     supplied = order_is_supplied(order, organisation=organisation)
     lines = list(order.lines.all())
+    programme = order.organisation.partner_type.programme
     return render(
         request,
         "billing/orders/detail.html",
@@ -54,6 +56,8 @@ def order_detail(request, order_id):
             "supplied": supplied,
             "has_codes": not supplied and any(line.code_count for line in lines),
             "margin": order.net_amount - order.distributor_net if supplied else None,
+            "payment_hold": order_awaiting_payment(order),
+            "releases_on_payment": programme.hold_licences_until_paid,
         },
     )
 
