@@ -68,7 +68,10 @@ def invoice_payment_proof(request, pk):
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            else:  # about the invoice (paid meanwhile): said whether or not the form shows
+                messages.error(request, exc.message)
         else:
             messages.success(
                 request,

@@ -14,6 +14,7 @@ from tests.routes import (
     licences,
     onboarding,
     orders,
+    payments,
     quotes,
     redemption,
     site,
@@ -39,6 +40,7 @@ ROUTES: dict[str, object] = {
     **orders.ROUTES,
     **billing_settings.ROUTES,
     **quotes.ROUTES,
+    **payments.ROUTES,
 }
 
 GROUPS = site.GROUPS
