@@ -8,14 +8,15 @@ from django import forms
 from django.conf import settings
 
 from billing.services.payments import NOTE_MAX
+from billing.services.proof_files import FORMATS_IN_WORDS
 from deals.forms.registrations import _ServiceErrorsMixin
 from portal.forms import BootstrapFormMixin
 
 
 class PaymentProofForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     file = forms.FileField(
-        required=False,  # the service says what is missing, as the API's answer does
         label="Proof of the transfer",
+        error_messages={"required": f"Choose the proof of your transfer: {FORMATS_IN_WORDS}."},
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
     note = forms.CharField(

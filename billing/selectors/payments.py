@@ -102,7 +102,11 @@ def invoice_payment_state(invoice: Invoice, *, today: datetime.date | None = Non
 def invoice_for_payment(*, organisation: Organisation, invoice_id) -> Invoice:
     """One of the organisation's own invoices (404 for a missing one and another's alike)."""
     return get_for_tenant_or_404(
-        Invoice.objects.owned_by(organisation).select_related("order"), organisation, pk=invoice_id
+        Invoice.objects.owned_by(organisation).select_related(
+            "order", "organisation__partner_type__programme"
+        ),
+        organisation,
+        pk=invoice_id,
     )
 
 

@@ -36,6 +36,7 @@ def payment_section_context(invoice: Invoice, *, form: PaymentProofForm | None =
         "payment_proofs": list(payment_proofs_of(invoice)),
         "proof_form": form or PaymentProofForm(),
         "may_upload_proof": state.status in ("due", "overdue"),
+        "payment_review_days": invoice.organisation.partner_type.programme.payment_review_days,
     }
 
 
