@@ -164,6 +164,8 @@ def payment_proof_upload(
 
 
 def _paid_on_clean(paid_on, *, invoice: Invoice) -> datetime.date:
+    if isinstance(paid_on, datetime.datetime):
+        paid_on = paid_on.date()
     if not isinstance(paid_on, datetime.date):
         raise DomainError("Give the day the transfer arrived.", field="paid_on", code="required")
     if paid_on > timezone.localdate():
