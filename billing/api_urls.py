@@ -1,6 +1,6 @@
 """The billing app's API routes; each area keeps its own list in billing/api/<area>.py."""
 
-from billing.api import accounts, invoices, orders, pricing, quotes, resellers
+from billing.api import accounts, invoices, orders, payments, pricing, quotes, resellers
 
 urlpatterns = [
     *pricing.urlpatterns,
@@ -9,4 +9,5 @@ urlpatterns = [
     *accounts.urlpatterns,
     *resellers.urlpatterns,
     *invoices.urlpatterns,
+    *payments.urlpatterns,
 ]

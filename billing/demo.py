@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from billing.demo_payments import seed_payments
 from billing.models import BillingAccount, InvoiceDocument, Quote, ResellerDiscount
 from billing.services.accounts import billing_account_update
 from billing.services.invoice_pdfs import invoice_render_document
@@ -217,6 +218,7 @@ def seed_billing(stdout) -> None:
     )
     stdout.write(f"  billing: {made} demo quotes added")
     stdout.write(f"  billing: {_seed_invoice_documents()} invoice PDFs rendered")
+    seed_payments(stdout)
 
 
 def _seed_invoice_documents() -> int:

@@ -23,10 +23,13 @@ _READ = frozenset(
 )
 
 #: Finance keeps the VAT and currency rates (billing.services.tax_rates, currency_rates),
-#: records payments and issues credit notes.
+#: reviews payments (the proofs partners upload, marking invoices paid:
+#: billing.services.payments) and issues credit notes.
 FINANCE = _READ | {
     "billing.change_taxrate",
     "billing.change_currencyrate",
+    "billing.view_paymentproof",
+    "billing.view_invoicepayment",
     "billing.review_payments",
     "billing.issue_credit_notes",
 }

@@ -3,6 +3,8 @@ from celery import shared_task
 from billing.services.invoice_notifications import invoice_email_send
 from billing.services.invoice_pdfs import invoice_mark_failed, invoice_render_document
 from billing.services.notifications import order_email_send
+from billing.services.overdue import overdue_reminders_send
+from billing.services.payment_notifications import payment_email_send
 from billing.services.periods import period_invoices_issue
 from billing.services.quote_notifications import quote_email_send
 from billing.services.quote_pdfs import quote_mark_failed, quote_render_documents
@@ -82,3 +84,26 @@ def send_invoice_email(*, organisation_id: str, invoice_id: str) -> int:
 def issue_period_invoices() -> int:
     """Scheduled by beat (daily): each started period's invoice, once."""
     return period_invoices_issue()
+
+
+@shared_task(
+    name="billing.send_payment_email",
+    tenancy="tenant",  # an email to one partner about paying its own invoice
+    autoretry_for=(OSError,),
+    max_retries=5,
+)
+def send_payment_email(
+    *, organisation_id: str, event: str, invoice_id: str, proof_id: str = "", days_overdue: int = 0
+) -> int:
+    return payment_email_send(
+        event=event, invoice_id=invoice_id, proof_id=proof_id, days_overdue=days_overdue
+    )
+
+
+@shared_task(
+    name="billing.remind_overdue_invoices",
+    tenancy="system",  # every partner's overdue invoices: the job's system context
+)
+def remind_overdue_invoices() -> int:
+    """Scheduled by beat (daily): each overdue invoice reminded once per stage."""
+    return overdue_reminders_send()

@@ -10,6 +10,7 @@ from billing.views import (
     invoices,
     order_new,
     orders,
+    payments,
     pricing,
     quote_signature,
     quotes,
@@ -27,6 +28,7 @@ space_urlpatterns = [
     *invoices.urlpatterns,
     *resellers.urlpatterns,
     *pricing.urlpatterns,
+    *payments.urlpatterns,
 ]
 
 urlpatterns = [

@@ -58,9 +58,10 @@ def late_filter(late):
     return LateFilter
 
 
-def waiting_html(days: int, review_days: int, late: bool):
-    """The "waiting" column: days waited against the review time, marked when late."""
-    label = f"{days} of {review_days} days"
+def waiting_html(days: int, review_days: int, late: bool, unit: str = "days"):
+    """The "waiting" column: days waited against the review time, marked when late
+    (``unit``: "business days" for a review time counted without weekends)."""
+    label = f"{days} of {review_days} {unit}"
     if late:
         return format_html(
             '<span class="portal-nowrap">{}</span> <strong class="portal-late">late</strong>',

@@ -1,3 +1,9 @@
 """The channel team's admin for the billing app, one module per area."""
 
-from billing.admin import invoices, orders, quotes, settings  # noqa: F401 - registers the admins
+from billing.admin import (  # noqa: F401 - registers the admins
+    invoices,
+    orders,
+    payments,
+    quotes,
+    settings,
+)

@@ -1,6 +1,6 @@
 """Give the channel team's groups the invoices' permissions (billing/staff_roles.py): every
-role reads invoices and the currency rates; finance keeps the rates, records payments and
-issues credit notes.
+role reads invoices and the currency rates; finance keeps the rates, reviews payment proofs,
+records payments and issues credit notes.
 
 The definition is copied here as it stood when this migration was written (see
 partners/migrations/0005_staff_groups.py for why)."""
@@ -29,6 +29,8 @@ ROLES = {
             *_READ,
             "billing.change_taxrate",
             "billing.change_currencyrate",
+            "billing.view_paymentproof",
+            "billing.view_invoicepayment",
             "billing.review_payments",
             "billing.issue_credit_notes",
         ],

@@ -35,9 +35,9 @@ def order_for(*, organisation: Organisation, order_id) -> Order:
     """One order the organisation may read (404 for a missing one and another's alike),
     with its lines."""
     return get_for_tenant_or_404(
-        Order.objects.select_related("organisation", "distributor", "deal").prefetch_related(
-            order_lines()
-        ),
+        Order.objects.select_related(
+            "organisation__partner_type__programme", "distributor", "deal"
+        ).prefetch_related(order_lines()),
         organisation,
         pk=order_id,
     )

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from billing.models import Order, RedemptionCode, Space
+from billing.selectors.payments import order_awaiting_payment
 from licensing.models import Licence
 from licensing.services.binding import licence_bind_for_code
 from licensing.services.licences import licence_issue
@@ -35,6 +36,12 @@ from portal.tenancy.context import system_context
 
 CODE_CONTEXT = "public:redemption-code"
 NOT_VALID = "This code is not valid or already used."
+#: The partner's programme holds an order's licences until it is paid (the code is the
+#: credential: the customer may know the order is not paid, never which invoice).
+NOT_YET_PAID = (
+    "This code can be used once the partner's order is paid. Try again later, or ask the "
+    "partner who gave it to you."
+)
 CODE_LENGTH = 16
 
 
@@ -105,6 +112,8 @@ def code_redeem(
                 code="embargoed",
             )
         line, order = row.line, row.line.order
+        if order_awaiting_payment(order) is not None:
+            raise DomainError(NOT_YET_PAID, field="code", code="awaiting_payment")
         kind = Licence.Kind.NFR if order.space == Space.PERSONAL else Licence.Kind.CUSTOMER
         licence = licence_issue(
             actor=None,

@@ -7,13 +7,14 @@ from django.conf import settings
 from django.urls import reverse
 
 from billing.models import Order, OrderLine
+from billing.selectors.payments import order_awaiting_payment
 from billing.services.codes import redeem_code_url
 from partners import roles
 from partners.models import Membership
 from portal.mail import send_templated
 
 #: Every email a partner gets about an order (templates billing/emails/order_<event>).
-ORDER_EVENTS = frozenset({"placed"})
+ORDER_EVENTS = frozenset({"placed", "paid"})
 
 
 def order_recipients(*, order: Order) -> list[str]:
@@ -41,6 +42,8 @@ def order_email_send(*, order_id, event: str) -> int:
     context = {
         "order": order,
         "lines": lines,
+        # A programme that holds licences until payment: the email says what is awaited.
+        "hold": order_awaiting_payment(order) if event == "placed" else None,
         "order_url": settings.PORTAL_BASE_URL + reverse("billing:order-detail", args=[order.pk]),
         # The partner hands the codes on: the email says where their customers use them.
         "redeem_url": redeem_code_url() if has_codes else "",

@@ -191,6 +191,16 @@ def notify_order_placed(order: Order) -> None:
     )
 
 
+def notify_order_paid(order: Order) -> None:
+    """Tell the buyer, after the commit, that its order is paid and its licences released
+    (programmes that hold them until payment)."""
+    from billing.tasks import send_order_email  # tasks import the services
+
+    send_order_email.delay_on_commit(
+        organisation_id=str(order.organisation_id), order_id=str(order.pk), event="paid"
+    )
+
+
 def _place(
     *,
     organisation: Organisation,

@@ -1,9 +1,12 @@
 """Pages: the organisation's invoices and credit notes (administrators and finance
 members), one invoice with its lines, its PDF's status and how to pay it, and the PDF."""
 
+import datetime
+
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from billing.models import Invoice
@@ -20,6 +23,7 @@ from portal.pagination import filtered_page
 from portal.tenancy.access import member_required
 
 _FILTERS = ("kind", "payment", "search")
+RELOAD_FOR = datetime.timedelta(minutes=2)
 
 
 @member_required(roles=roles.VIEW_INVOICES)
@@ -45,16 +49,30 @@ def invoice_list(request):
 @member_required(roles=roles.VIEW_INVOICES)
 @require_safe
 def invoice_detail(request, invoice_id):
+    return invoice_page(request, invoice_id=invoice_id)
+
+
+def invoice_page(request, *, invoice_id, form=None, status: int = 200):
+    """The invoice's page: its lines, its PDF's status, its credit notes and its payment
+    (how to pay, the proofs sent and, while unpaid, the upload form: ``form`` shows what
+    an upload was refused for)."""
+    from billing.views.payments import payment_section_context  # it posts back here
+
     invoice = invoice_for(organisation=request.caller.organisation, invoice_id=invoice_id)
+    document = getattr(invoice, "document", None)
+    pending = document is not None and document.status == document.Status.PENDING
     return render(
         request,
         "billing/invoices/detail.html",
         {
-            "invoice": invoice,
-            "lines": list(invoice.lines.all()),
+            # Reload while the PDF renders (seconds), not for ever: a page that reloads
+            # would lose a payment proof being chosen in its form.
+            "reload": pending and timezone.now() - invoice.created_at < RELOAD_FOR,
             "credit_notes": list(invoice.credit_notes.all()),
-            "document": getattr(invoice, "document", None),
+            "document": document,
+            **payment_section_context(invoice, form=form),
         },
+        status=status,
     )
 
 

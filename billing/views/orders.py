@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from billing.models import Order, Space
 from billing.selectors.invoices import order_invoices
 from billing.selectors.orders import OrderFilterSet, order_for, order_is_supplied, orders_for
+from billing.selectors.payments import order_awaiting_payment
 from partners import roles
 from portal.pagination import filtered_page
 from portal.tenancy.access import member_required
@@ -45,6 +46,7 @@ def order_detail(request, order_id):
     order = order_for(organisation=organisation, order_id=order_id)
     supplied = order_is_supplied(order, organisation=organisation)
     lines = list(order.lines.all())
+    programme = order.organisation.partner_type.programme
     return render(
         request,
         "billing/orders/detail.html",
@@ -57,6 +59,8 @@ def order_detail(request, order_id):
             "margin": order.net_amount - order.distributor_net if supplied else None,
             "sees_invoices": request.caller.role in roles.VIEW_INVOICES,
             "invoices": order_invoices(order=order, organisation=organisation),
+            "payment_hold": order_awaiting_payment(order),
+            "releases_on_payment": programme.hold_licences_until_paid,
         },
     )
 

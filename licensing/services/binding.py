@@ -79,6 +79,7 @@ def licence_bind(*, actor, licence: Licence, email: str) -> CustomerLink:
     licence = lock_licence(licence.pk)
     if licence.status not in BINDABLE:
         raise Conflict(_NOT_BINDABLE[licence.status], code="not_bindable")
+    _ensure_not_awaiting_payment(licence)
     previous = licence.customer_email if licence.status == Licence.Status.BOUND else ""
     if previous == email:
         raise Conflict(
@@ -285,6 +286,17 @@ def _ensure_may_manage_licences(*, actor, licence: Licence) -> None:
         user=actor, organisation_id=licence.organisation_id, role__in=roles.MANAGE_LICENCES
     ).exists():
         raise Forbidden("Your role does not allow binding licences to customers.")
+
+
+def _ensure_not_awaiting_payment(licence: Licence) -> None:
+    """A programme may hold an order's licences until the order is paid (billing decides
+    whether it is, and names the invoice awaited)."""
+    # Imported here: billing builds on licensing (its orders issue licences).
+    from billing.selectors.payments import order_awaiting_payment_for_licence
+
+    hold = order_awaiting_payment_for_licence(licence)
+    if hold is not None:
+        raise Conflict(hold.message, code="awaiting_payment")
 
 
 def _revoke_live_links(licence: Licence, *, purpose: str, now: datetime.datetime) -> int:

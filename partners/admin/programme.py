@@ -77,6 +77,7 @@ class ProgrammeAdmin(AuditTrailMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        ("Payments", {"fields": ["hold_licences_until_paid", "payment_review_days"]}),
         (
             "Applications",
             {

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django_countries.fields import CountryField
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+#: The payment review time is counted in business days, at most two working weeks.
+MAX_PAYMENT_REVIEW_DAYS = 10
 
 
 class EngagementModel(models.TextChoices):
@@ -101,6 +103,17 @@ class Programme(models.Model):
     licence_expiry_reminder_days = models.PositiveSmallIntegerField(
         default=30, help_text="Remind the partner this many days before a licence ends."
     )
+    # Payments (SPEC §3.10).
+    hold_licences_until_paid = models.BooleanField(
+        default=False,
+        help_text="An order's licences are bound to the customer (and its redemption codes "
+        "redeemed) only once its invoice is paid.",
+    )
+    payment_review_days = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PAYMENT_REVIEW_DAYS)],
+        help_text="Target review time for payment proofs, in business days (Monday to Friday).",
+    )
     resale_terms_version = models.CharField(max_length=20, default="1.0")
     resale_terms = models.TextField(
         blank=True, help_text="The terms an end customer accepts when redeeming a licence."
@@ -111,7 +124,12 @@ class Programme(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["is_default"], condition=Q(is_default=True), name="one_default_programme"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_review_days__gte=1)
+                & Q(payment_review_days__lte=MAX_PAYMENT_REVIEW_DAYS),
+                name="programme_payment_review_days",
+            ),
         ]
 
     def __str__(self):

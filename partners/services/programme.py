@@ -35,6 +35,8 @@ _PROGRAMME_FIELDS = [
     "trial_days",
     "trial_max_days",
     "licence_expiry_reminder_days",
+    "hold_licences_until_paid",
+    "payment_review_days",
     "resale_terms_version",
     "resale_terms",
 ]

@@ -56,6 +56,11 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
         ("pricing", "quotes", "orders"),
     ),
     (
+        "Invoices",
+        "Your invoices and credit notes, and the proofs of the wire transfers that pay them.",
+        ("invoices",),
+    ),
+    (
         "Billing account",
         "Who the vendor invoices: your legal name, address and VAT number.",
         ("billing",),

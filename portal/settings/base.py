@@ -308,6 +308,9 @@ CELERY_BEAT_SCHEDULE = {
     "expire-deal-registrations": {"task": "deals.expire_registrations", "schedule": 3600.0},
     # Idempotent: one invoice per subscription and period, however often it runs.
     "issue-period-invoices": {"task": "billing.issue_period_invoices", "schedule": 3600.0},
+    # Idempotent: one reminder per invoice and stage (1, 15, 30 days overdue). Hourly, so a
+    # missed run is caught up within the hour; the day an invoice becomes overdue decides.
+    "remind-overdue-invoices": {"task": "billing.remind_overdue_invoices", "schedule": 3600.0},
 }
 # Sent outbox rows (task arguments: ids, addresses, names) are deleted after this long.
 OUTBOX_RETENTION = timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=7))
@@ -358,9 +361,13 @@ STORAGES = {
 }
 # Request size limits. Any body over REQUEST_BODY_MAX_BYTES is refused (413) from its
 # Content-Length before it is read (portal.http_limits); the largest legitimate one is a
-# 2 MB logo in a multipart form. Without files, a body (form fields, API JSON) may be 1 MB:
-# Django checks it for forms, portal.api.parsers for JSON.
+# payment proof of PAYMENT_PROOF_MAX_BYTES in a multipart form. Without files, a body (form
+# fields, API JSON) may be 1 MB: Django checks it for forms, portal.api.parsers for JSON.
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=5 * 1024 * 1024)
+# A proof of a wire transfer (PDF, PNG, JPEG: billing.services.proof_files). Below the body
+# limit with room for the form around it, so that a file just over it gets the form's
+# clear message rather than the 413.
+PAYMENT_PROOF_MAX_BYTES = env.int("PAYMENT_PROOF_MAX_BYTES", default=4 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10

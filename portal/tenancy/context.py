@@ -67,6 +67,8 @@ SYSTEM_CONTEXTS = frozenset(
         "task:deals.expire_registrations",
         # Invoicing each started period of every partner's monthly subscriptions.
         "task:billing.issue_period_invoices",
+        # Reminding every partner of its overdue invoices, once per invoice and stage.
+        "task:billing.remind_overdue_invoices",
         # Finding a user's membership before the tenant is known (the request middleware).
         "tenancy-resolve",
         # Anonymous flows keyed by a secret token or creating a tenant-less row.

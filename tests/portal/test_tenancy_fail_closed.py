@@ -133,6 +133,7 @@ def test_system_contexts_come_from_a_reviewed_list():
         "billing:distributor-terms",
         "task:deals.expire_registrations",
         "task:billing.issue_period_invoices",
+        "task:billing.remind_overdue_invoices",
         "bench:directory",
         "bench:pricing",
         "bench:quote-pdfs",

@@ -15,6 +15,7 @@ from tests.routes import (
     licences,
     onboarding,
     orders,
+    payments,
     quotes,
     redemption,
     site,
@@ -41,6 +42,7 @@ ROUTES: dict[str, object] = {
     **billing_settings.ROUTES,
     **quotes.ROUTES,
     **invoices.ROUTES,
+    **payments.ROUTES,
 }
 
 GROUPS = site.GROUPS

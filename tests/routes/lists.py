@@ -535,6 +535,18 @@ def _invoice(tenant):
     place_order(tenant.organisation, space="personal")  # invoiced to the tenant itself
 
 
+def _payment_proof(tenant):
+    from tests.billing.payment_support import ordered_invoice, proof_for
+
+    return proof_for(tenant, ordered_invoice(tenant))
+
+
+def _invoice_payment(tenant):
+    from tests.billing.payment_support import mark_paid, ordered_invoice
+
+    return mark_paid(ordered_invoice(tenant))
+
+
 def _currency_rate(tenant):
     with observer():
         CurrencyRate.objects.create(
@@ -614,6 +626,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "vendor_logo": NotAList("one image file"),
     "admin:billing_taxrate_changelist": ListRoute(_tax_rate, caller=STAFF),
     "admin:billing_invoice_changelist": ListRoute(_invoice, caller=STAFF),
+    "admin:billing_paymentproof_changelist": ListRoute(_payment_proof, caller=STAFF),
+    "admin:billing_invoicepayment_changelist": ListRoute(_invoice_payment, caller=STAFF),
     "admin:billing_currencyrate_changelist": ListRoute(_currency_rate, caller=STAFF),
     "admin:billing_billingaccount_changelist": ListRoute(_billing_account, caller=STAFF),
     "admin:billing_resellerdiscount_changelist": ListRoute(_resale_discount, caller=STAFF),
