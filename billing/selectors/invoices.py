@@ -4,11 +4,13 @@ of a two-tier sale never reads its distributor's."""
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
-from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Value, When
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from billing.models import Invoice, InvoicePayment
+from billing.models import Invoice
 from partners.models import Organisation
 from portal.filters import TextSearchFilter
 from portal.tenancy.models import get_for_tenant_or_404
@@ -18,23 +20,32 @@ class PaymentState:
     PAID = "paid"
     UNPAID = "unpaid"
     OVERDUE = "overdue"
-    CREDIT_NOTE = "credit_note"  # a credit note is never paid
+    CREDIT_NOTE = "credit_note"  # a credit note is never paid: it is deducted
 
     CHOICES = [(PAID, "Paid"), (UNPAID, "Awaiting payment"), (OVERDUE, "Overdue")]
 
 
-def with_payment_state(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    """``payment_state`` on each row: paid, unpaid, overdue (unpaid after its due date) or
-    credit_note, decided by the database (one query for a page)."""
-    paid = Exists(InvoicePayment.objects.filter(invoice=OuterRef("pk")))
-    return queryset.annotate(is_paid=paid).annotate(
+def unpaid_invoices() -> Q:
+    """Invoices (never credit notes) without a payment."""
+    return Q(kind=Invoice.Kind.INVOICE, payment__isnull=True)
+
+
+def with_payment_state(
+    queryset: QuerySet[Invoice], *, today: datetime.date | None = None
+) -> QuerySet[Invoice]:
+    """The one rule of an invoice's payment, decided by the database for a whole page in
+    its query: ``payment_state`` (paid, unpaid, overdue: unpaid after its due date, or
+    credit_note) and ``paid_on``."""
+    today = today or timezone.localdate()
+    return queryset.annotate(
+        paid_on=F("payment__paid_on"),
         payment_state=Case(
             When(kind=Invoice.Kind.CREDIT_NOTE, then=Value(PaymentState.CREDIT_NOTE)),
-            When(is_paid=True, then=Value(PaymentState.PAID)),
-            When(due_on__lt=timezone.localdate(), then=Value(PaymentState.OVERDUE)),
+            When(payment__isnull=False, then=Value(PaymentState.PAID)),
+            When(due_on__lt=today, then=Value(PaymentState.OVERDUE)),
             default=Value(PaymentState.UNPAID),
             output_field=CharField(),
-        )
+        ),
     )
 
 

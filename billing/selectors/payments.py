@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from functools import reduce
 from pathlib import PurePath
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from billing.models import Invoice, InvoicePayment, Order, OrderLine, PaymentProof
+from billing.models import Invoice, Order, OrderLine, PaymentProof
+from billing.selectors.invoices import PaymentState as PaymentStates
+from billing.selectors.invoices import unpaid_invoices, with_payment_state
 from partners.models import Organisation
 from partners.models.programme import MAX_PAYMENT_REVIEW_DAYS
 from portal.admin_site import QueueCounts
@@ -31,35 +33,12 @@ PROOF_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg"
 # --- paid and overdue ----------------------------------------------------------------------
 
 
-def _unpaid_invoices() -> Q:
-    """Invoices (never credit notes) without a payment."""
-    return Q(kind=Invoice.Kind.INVOICE, payment__isnull=True)
-
-
 def invoices_overdue(
     queryset: QuerySet[Invoice] | None = None, *, today: datetime.date | None = None
 ) -> QuerySet[Invoice]:
     """The invoices of ``queryset`` still unpaid after their due date."""
-    today = today or timezone.localdate()
     queryset = Invoice.objects.all() if queryset is None else queryset
-    return queryset.filter(_unpaid_invoices(), due_on__lt=today)
-
-
-def invoices_with_payment(
-    queryset: QuerySet[Invoice], *, today: datetime.date | None = None
-) -> QuerySet[Invoice]:
-    """``queryset`` with what a list shows of each invoice's payment, in the same query:
-    ``payment`` (or None: read ``paid_on``), ``paid_on`` and ``is_overdue``."""
-    today = today or timezone.localdate()
-    return (
-        queryset.select_related("payment")
-        .annotate(
-            is_overdue=ExpressionWrapper(
-                _unpaid_invoices() & Q(due_on__lt=today), output_field=BooleanField()
-            )
-        )
-        .annotate(paid_on=F("payment__paid_on"))
-    )
+    return with_payment_state(queryset, today=today).filter(payment_state=PaymentStates.OVERDUE)
 
 
 @dataclass(frozen=True)
@@ -82,18 +61,19 @@ class PaymentState:
 
 def invoice_payment_state(invoice: Invoice, *, today: datetime.date | None = None) -> PaymentState:
     """Paid (on which day), overdue (by how many days), awaiting payment, or a credit note
-    (never paid: it is deducted). One query unless ``payment`` was selected with it."""
+    (never paid: it is deducted), by the rule of ``with_payment_state``. One query."""
     today = today or timezone.localdate()
-    if invoice.is_credit_note:
-        return PaymentState(status="credit_note", paid_on=None, days_overdue=0)
-    payment = InvoicePayment.objects.filter(invoice=invoice).first()
-    if payment is not None:
-        return PaymentState(status="paid", paid_on=payment.paid_on, days_overdue=0)
-    if invoice.due_on < today:
-        return PaymentState(
-            status="overdue", paid_on=None, days_overdue=(today - invoice.due_on).days
-        )
-    return PaymentState(status="due", paid_on=None, days_overdue=0)
+    row = (
+        with_payment_state(Invoice.objects.filter(pk=invoice.pk), today=today)
+        .values("payment_state", "paid_on", "due_on")
+        .get()
+    )
+    status = row["payment_state"]
+    return PaymentState(
+        status="due" if status == PaymentStates.UNPAID else status,
+        paid_on=row["paid_on"],
+        days_overdue=(today - row["due_on"]).days if status == PaymentStates.OVERDUE else 0,
+    )
 
 
 # --- the partner's proofs -------------------------------------------------------------------
@@ -226,7 +206,7 @@ def order_awaiting_payment(order: Order) -> PaymentHold | None:
     if not programme.hold_licences_until_paid or order.status != Order.Status.PLACED:
         return None
     invoices = (
-        Invoice.objects.filter(_unpaid_invoices(), order=order)
+        Invoice.objects.filter(unpaid_invoices(), order=order)
         .order_by("issued_on", "number")
         .values_list("reference", flat=True)
     )

@@ -11,10 +11,10 @@ from django.core import mail
 from django.utils import timezone
 
 from billing.models import Invoice, InvoiceReminder
+from billing.selectors.invoices import with_payment_state
 from billing.selectors.payments import (
     invoice_payment_state,
     invoices_overdue,
-    invoices_with_payment,
 )
 from billing.services.overdue import overdue_reminders_send, overdue_stage
 from billing.tasks import remind_overdue_invoices
@@ -56,7 +56,7 @@ def test_an_invoice_unpaid_after_its_due_date_is_overdue(buyer):
     )
     with observer():
         assert list(invoices_overdue()) == [late]
-        listed = {i.pk: i for i in invoices_with_payment(Invoice.objects.all())}
+        listed = {i.pk: i for i in with_payment_state(Invoice.objects.all())}
         states = {
             name: invoice_payment_state(invoice)
             for name, invoice in [
@@ -66,11 +66,11 @@ def test_an_invoice_unpaid_after_its_due_date_is_overdue(buyer):
                 ("credit", credit_note),
             ]
         }
-    assert listed[late.pk].is_overdue is True
-    assert listed[due_today.pk].is_overdue is False
-    assert listed[paid.pk].is_overdue is False
+    assert listed[late.pk].payment_state == "overdue"
+    assert listed[due_today.pk].payment_state == "unpaid"
+    assert listed[paid.pk].payment_state == "paid"
     assert listed[paid.pk].paid_on == today
-    assert listed[credit_note.pk].is_overdue is False
+    assert listed[credit_note.pk].payment_state == "credit_note"
     assert (states["late"].status, states["late"].days_overdue) == ("overdue", 3)
     assert states["due"].status == "due"
     assert (states["paid"].status, states["paid"].paid_on) == ("paid", today)
