@@ -1,10 +1,12 @@
 from celery import shared_task
 
+from billing.services.credits import credits_expire
 from billing.services.invoice_pdfs import invoice_mark_failed, invoice_render_document
 from billing.services.notifications import order_email_send
 from billing.services.periods import period_invoices_issue
 from billing.services.quote_notifications import quote_email_send
 from billing.services.quote_pdfs import quote_mark_failed, quote_render_documents
+from billing.services.renewals import renewal_reminders_send
 from portal.tasks import render_or_mark_failed
 
 
@@ -70,3 +72,23 @@ def render_invoice_pdf(self, *, organisation_id: str, invoice_id: str) -> None:
 def issue_period_invoices() -> int:
     """Scheduled by beat (daily): each started period's invoice, once."""
     return period_invoices_issue()
+
+
+@shared_task(
+    name="billing.expire_credits",
+    tenancy="system",  # every partner's first-sale credit: the job's system context
+)
+def expire_credits() -> int:
+    """Scheduled by beat (daily): what is left of earned credit past its 12 months leaves
+    the balance with an "expired" entry. Idempotent."""
+    return credits_expire()
+
+
+@shared_task(
+    name="billing.remind_renewals",
+    tenancy="system",  # every partner's licences ending soon: the job's system context
+)
+def remind_renewals() -> int:
+    """Scheduled by beat (daily): email partners the licences due for renewal, once per
+    licence and stage (30 and 7 days before the end)."""
+    return renewal_reminders_send()

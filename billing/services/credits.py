@@ -118,7 +118,16 @@ def credit_sale_record(
     if pricing.credited_discount > 0:
         entries.append(_earn(order=order, pricing=pricing, actor=actor, today=today))
     if pricing.balance_credit > 0:
-        entries.extend(_spend(order=order, amount=pricing.balance_credit, actor=actor, today=today))
+        entries.extend(
+            credit_spend(
+                organisation=order.organisation,
+                amount=pricing.balance_credit,
+                currency=order.currency,
+                actor=actor,
+                order=order,
+                today=today,
+            )
+        )
     return entries
 
 
@@ -149,23 +158,34 @@ def _earn(*, order: Order, pricing: Pricing, actor, today: datetime.date) -> Cre
     return entry
 
 
-def _spend(*, order: Order, amount, actor, today: datetime.date) -> list[CreditEntry]:
-    """Take ``amount`` from the soonest-expiring credit first (one entry per earned entry
-    drawn on). More than the balance is a conflict (the lock makes it impossible)."""
+def credit_spend(
+    *,
+    organisation: Organisation,
+    amount,
+    currency: str,
+    actor,
+    order: Order | None = None,
+    today: datetime.date | None = None,
+) -> list[CreditEntry]:
+    """Take ``amount`` of the balance in ``currency``, soonest-expiring credit first (one
+    entry per earned entry drawn on), in the caller's transaction, under the ledger lock
+    the caller took before it read the balance (``credit_sale_request(lock=True)``).
+    More than the balance is a conflict, and nothing is written."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("credit is spent inside the transaction of the sale")
+    today = today or timezone.localdate()
     left = amount
     entries = []
-    for source in spendable_entries(
-        organisation=order.organisation, currency=order.currency, today=today
-    ):
+    for source in spendable_entries(organisation=organisation, currency=currency, today=today):
         if left <= 0:
             break
         take = min(left, source.remaining)
         entries.append(
             CreditEntry(
-                organisation=order.organisation,
+                organisation=organisation,
                 kind=CreditEntry.Kind.SPENT,
                 amount=take,
-                currency=order.currency,
+                currency=currency,
                 order=order,
                 source=source,
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -178,13 +198,18 @@ def _spend(*, order: Order, amount, actor, today: datetime.date) -> list[CreditE
             code="credit_balance_changed",
         )
     CreditEntry.objects.bulk_create(entries)
+    what = f" on {order.reference}" if order is not None else ""
     audit_record(
         actor=actor,
         action="credit.spent",
         obj=entries[0],
-        organisation=order.organisation_id,
-        after={"order": order.reference, "amount": str(amount), "currency": order.currency},
-        summary=f"{amount} {order.currency} of first-sale credit spent on {order.reference}",
+        organisation=organisation.pk,
+        after={
+            "order": order.reference if order is not None else "",
+            "amount": str(amount),
+            "currency": currency,
+        },
+        summary=f"{amount} {currency} of first-sale credit spent{what}",
     )
     return entries
 

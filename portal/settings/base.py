@@ -306,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-deal-registrations": {"task": "deals.expire_registrations", "schedule": 3600.0},
     # Idempotent: one invoice per subscription and period, however often it runs.
     "issue-period-invoices": {"task": "billing.issue_period_invoices", "schedule": 3600.0},
+    # Idempotent: an earned credit expires once (a unique expiry entry per earned entry).
+    "expire-credits": {"task": "billing.expire_credits", "schedule": 3600.0},
+    # Idempotent: one reminder per licence, stage and end, however often it runs.
+    "remind-renewals": {"task": "billing.remind_renewals", "schedule": 3600.0},
 }
 # Sent outbox rows (task arguments: ids, addresses, names) are deleted after this long.
 OUTBOX_RETENTION = timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=7))

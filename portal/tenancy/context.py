@@ -67,6 +67,10 @@ SYSTEM_CONTEXTS = frozenset(
         "task:deals.expire_registrations",
         # Invoicing each started period of every partner's monthly subscriptions.
         "task:billing.issue_period_invoices",
+        # Expiring what is left of every partner's first-sale credit after 12 months.
+        "task:billing.expire_credits",
+        # Reminding every partner of its customers' licences due for renewal.
+        "task:billing.remind_renewals",
         # Finding a user's membership before the tenant is known (the request middleware).
         "tenancy-resolve",
         # Anonymous flows keyed by a secret token or creating a tenant-less row.
