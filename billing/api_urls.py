@@ -1,6 +1,15 @@
 """The billing app's API routes; each area keeps its own list in billing/api/<area>.py."""
 
-from billing.api import accounts, orders, pricing, quotes, resellers
+from billing.api import (
+    accounts,
+    credits,
+    licence_sales,
+    orders,
+    pricing,
+    quotes,
+    renewals,
+    resellers,
+)
 
 urlpatterns = [
     *pricing.urlpatterns,
@@ -8,4 +17,7 @@ urlpatterns = [
     *orders.urlpatterns,
     *accounts.urlpatterns,
     *resellers.urlpatterns,
+    *credits.urlpatterns,
+    *renewals.urlpatterns,
+    *licence_sales.urlpatterns,
 ]

@@ -7,13 +7,16 @@ from django.urls import include, path
 
 from billing.views import (
     accounts,
+    credits,
     order_new,
     orders,
     pricing,
     quote_signature,
     quotes,
     redeem_code,
+    renewals,
     resellers,
+    upgrades,
 )
 
 app_name = "billing"
@@ -25,6 +28,9 @@ space_urlpatterns = [
     *accounts.urlpatterns,
     *resellers.urlpatterns,
     *pricing.urlpatterns,
+    *credits.urlpatterns,
+    *renewals.urlpatterns,
+    *upgrades.urlpatterns,
 ]
 
 urlpatterns = [

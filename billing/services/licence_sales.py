@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from billing.models import Order, OrderLine, Space
@@ -27,6 +28,17 @@ def licence_sales(licence: Licence) -> list[OrderLine]:
         OrderLine.objects.filter(licence=licence)
         .select_related("order__deal", "product")
         .order_by("order__created_at", "order_id")
+    )
+
+
+def licence_sales_prefetch() -> Prefetch:
+    """``licence_sales`` for a list of licences, as each licence's ``sales``."""
+    return Prefetch(
+        "order_lines",
+        queryset=OrderLine.objects.select_related("order__deal", "product").order_by(
+            "order__created_at", "order_id"
+        ),
+        to_attr="sales",
     )
 
 

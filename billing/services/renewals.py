@@ -23,7 +23,6 @@ import logging
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from billing.models import Order, OrderLine, RenewalReminder
@@ -32,6 +31,7 @@ from billing.services.documents import priced_document_values, priced_line_value
 from billing.services.licence_sales import (
     last_sale,
     licence_sales,
+    licence_sales_prefetch,
     next_sale,
     owned_customer_licence,
     sale_customer,
@@ -271,13 +271,7 @@ def _candidates(*, today: datetime.date):
         )
         .prefetch_related(
             "product__plans",
-            Prefetch(
-                "order_lines",
-                queryset=OrderLine.objects.select_related("order__deal", "product").order_by(
-                    "order__created_at", "order_id"
-                ),
-                to_attr="sales",
-            ),
+            licence_sales_prefetch(),
         )
         .filter(
             kind=Licence.Kind.CUSTOMER,

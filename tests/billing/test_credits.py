@@ -74,9 +74,9 @@ def test_the_first_sale_is_at_list_price_and_its_discount_is_credited_for_12_mon
         D("0.00"),
         D("1500.00"),
     )
-    assert [(b.currency, b.amount) for b in credit_balances(organisation=reseller.organisation)] == [
-        ("USD", D("300.00"))
-    ]
+    assert [
+        (b.currency, b.amount) for b in credit_balances(organisation=reseller.organisation)
+    ] == [("USD", D("300.00"))]
 
 
 def test_a_later_sale_spends_the_balance_on_top_of_the_standard_discount(xo_partner):
@@ -182,9 +182,12 @@ def test_credit_expires_after_12_months_with_a_ledger_entry(xo_partner):
     # Then the $200 left leaves the balance with an "expired" entry naming its source
     (expired,) = entries(reseller, CreditEntry.Kind.EXPIRED)
     assert (expired.amount, expired.source) == (D("200.00"), earned)
-    assert credit_available(
-        organisation=reseller.organisation, currency="USD", today=earned.expires_on
-    ) == 0
+    assert (
+        credit_available(
+            organisation=reseller.organisation, currency="USD", today=earned.expires_on
+        )
+        == 0
+    )
     # ...and running again (or a day later) expires nothing twice
     with observer():
         assert credits_expire(today=earned.expires_on) == 0

@@ -9,6 +9,7 @@ from tests.routes import (
     cases,
     contact,
     core,
+    credits,
     deals,
     directory,
     licences,
@@ -39,6 +40,7 @@ ROUTES: dict[str, object] = {
     **orders.ROUTES,
     **billing_settings.ROUTES,
     **quotes.ROUTES,
+    **credits.ROUTES,
 }
 
 GROUPS = site.GROUPS
