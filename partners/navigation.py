@@ -62,6 +62,7 @@ ENTRIES: tuple[NavEntry, ...] = (
         roles=roles.VIEW_CONTACT_REQUESTS,
     ),
     NavEntry("licensing:licences", "Licences", "customers"),
+    NavEntry("billing:renewals", "Renewals", "customers"),
     NavEntry("licensing:trials", "Trials / PoC", "customers"),
     NavEntry("licensing:nfr", "NFR licences", "customers"),
     NavEntry(
@@ -70,6 +71,7 @@ ENTRIES: tuple[NavEntry, ...] = (
         "customers",
         partner_types=frozenset({"distributor"}),
     ),
+    NavEntry("billing:credits", "First-sale credit", "money"),
     NavEntry("partners:profile", "Company profile", "company"),
     NavEntry("billing:account", "Billing account", "company"),
     NavEntry("partners:team", "Team", "company"),

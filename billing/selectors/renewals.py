@@ -23,6 +23,8 @@ from billing.services.renewals import (
     renewal_prepare,
 )
 from licensing.models import BillingPeriod, Licence
+from licensing.selectors.trials import OPEN_STATUSES
+from partners import roles
 from partners.models import Organisation
 from portal.errors import DomainError
 
@@ -105,3 +107,32 @@ def renewals_priced(
         else:
             due.append(RenewalDue(licence=licence, days_left=days_left, plan=plan))
     return due
+
+
+@dataclass(frozen=True)
+class LicenceSaleActions:
+    """What a licence's page offers to sell next (no queries): an upgrade while the
+    partner's own yearly customer licence runs, a renewal within its renewal window."""
+
+    upgrade: bool
+    renew: bool
+
+
+def licence_sale_actions(
+    licence: Licence, *, organisation: Organisation, role: str | None, today=None
+) -> LicenceSaleActions:
+    today = today or timezone.localdate()
+    sellable = (
+        role in roles.BUY
+        and licence.organisation_id == organisation.pk
+        and licence.kind == Licence.Kind.CUSTOMER
+        and licence.billing_period == BillingPeriod.YEARLY
+    )
+    if not sellable:
+        return LicenceSaleActions(upgrade=False, renew=False)
+    days_left = (licence.ends_on - today).days
+    return LicenceSaleActions(
+        upgrade=licence.status in OPEN_STATUSES and days_left >= 0,
+        renew=licence.status in RENEWABLE_STATUSES
+        and -RENEWAL_GRACE_DAYS <= days_left <= RENEWAL_OPENS_DAYS,
+    )
