@@ -16,11 +16,13 @@ _READ = frozenset(
         "billing.view_redemptioncode",
         "billing.view_quote",
         "billing.view_quoteline",
+        "billing.view_creditentry",
     }
 )
 
-#: Finance keeps the VAT rates (billing.services.tax_rates).
-FINANCE = _READ | {"billing.change_taxrate"}
+#: Finance keeps the VAT rates (billing.services.tax_rates) and corrects invoices by
+#: credit note (billing.services.credit_notes).
+FINANCE = _READ | {"billing.change_taxrate", "billing.issue_credit_notes"}
 
 PERMISSIONS = {
     CHANNEL_REVIEWER: _READ,

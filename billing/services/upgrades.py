@@ -138,9 +138,11 @@ def _paid(line: OrderLine) -> Decimal:
     return line.net_amount + (order.upgrade_credit if order.kind == Order.Kind.UPGRADE else ZERO)
 
 
-def unused_time(*, sale: OrderLine, currency: str, today: datetime.date) -> UnusedTime | None:
-    """The unused part of the term ``sale`` billed, or None (it has run out, or nothing
-    of it is left to credit)."""
+def unused_time(
+    *, sale: OrderLine, licence: Licence, currency: str, today: datetime.date
+) -> UnusedTime | None:
+    """The unused part of the term ``sale`` billed for ``licence``, or None (it has run
+    out, or nothing of it is left to credit)."""
     invoice = _invoice_of(sale.order)
     if invoice is None or invoice.period_start is None or invoice.period_end < today:
         return None
@@ -149,7 +151,9 @@ def unused_time(*, sale: OrderLine, currency: str, today: datetime.date) -> Unus
     if invoiced is None or invoiced.net_amount <= 0:
         return None
     unused_from = max(today, invoice.period_start)
-    unused_days = (invoice.period_end - unused_from).days + 1
+    # Never beyond the licence's own end (the same day as the term's, as sold).
+    unused_to = min(invoice.period_end, licence.ends_on)
+    unused_days = max((unused_to - unused_from).days + 1, 0)
     days = term_days(invoice.period_start, invoice.period_end)
     fraction = Decimal(unused_days) / Decimal(days)
     # Never more than is left uncredited on the invoice (a correction may have taken some).
@@ -214,7 +218,8 @@ def upgrade_prepare(
     unused = [
         found
         for billed in current_billing(sales)
-        if (found := unused_time(sale=billed, currency=currency, today=today)) is not None
+        if (found := unused_time(sale=billed, licence=licence, currency=currency, today=today))
+        is not None
     ]
     credit = sum((found.credit for found in unused), ZERO)
     sale = dataclasses.replace(

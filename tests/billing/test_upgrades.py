@@ -217,3 +217,39 @@ def test_only_the_partners_own_running_yearly_customer_licences_are_upgraded(par
         upgrade(reseller, licence, today=licence.ends_on + datetime.timedelta(days=1))
     with observer():
         assert not Order.objects.filter(kind=Order.Kind.UPGRADE).exists()
+
+
+def test_a_resellers_upgrade_credits_its_distributors_invoice_at_the_distributors_price(
+    partner,
+):
+    # Given Pro x 3 sold by a reseller through its distributor: the vendor invoiced the
+    # distributor $2,700 (10%, late involvement); the reseller pays its distributor $3,000
+    distributor = partner("distributor", tier=2, country="DE", vat_number=DE_VAT)
+    reseller = partner(
+        "reseller", tier=1, country="DE", vat_number=DE_VAT, distributor=distributor.organisation
+    )
+    sale, licence = sell(reseller, "pro", 3)
+    assert (sale.net_amount, sale.distributor_net) == (D("3000.00"), D("2700.00"))
+    first_invoice = invoice_of(sale)
+    assert first_invoice.organisation_id == distributor.organisation.pk
+    term = term_days(first_invoice.period_start, first_invoice.period_end)
+    day = licence.starts_on + datetime.timedelta(days=100)
+    fraction = D(term - 100) / D(term)
+
+    # When the reseller upgrades it to Pro x 5, 100 days in
+    order = upgrade(reseller, licence, today=day)
+
+    # Then the vendor credits the distributor's invoice for the unused days at the
+    # distributor's price, and the reseller's order applies what it paid for them
+    (note,) = credit_notes_of(order)
+    assert note.organisation_id == distributor.organisation.pk
+    assert note.credited_invoice == first_invoice
+    assert note.net_amount == quantize_price(D("3000") * fraction) - quantize_price(
+        D("300") * fraction
+    )
+    assert order.upgrade_credit == quantize_price(D("3000") * fraction)
+    assert order.net_amount == D("5000.00") - order.upgrade_credit
+    # ...and the distributor is invoiced the new plan at its price, in full
+    upgrade_invoice = invoice_of(order)
+    assert upgrade_invoice.organisation_id == distributor.organisation.pk
+    assert (upgrade_invoice.net_amount, upgrade_invoice.credit_applied) == (D("4500.00"), 0)
