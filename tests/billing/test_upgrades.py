@@ -253,3 +253,20 @@ def test_a_resellers_upgrade_credits_its_distributors_invoice_at_the_distributor
     upgrade_invoice = invoice_of(order)
     assert upgrade_invoice.organisation_id == distributor.organisation.pk
     assert (upgrade_invoice.net_amount, upgrade_invoice.credit_applied) == (D("4500.00"), 0)
+
+
+def test_an_upgrade_counts_as_a_customer_sale_3_months_after_the_previous_sale(partner):
+    from billing.selectors.sales import counts_as_customer_sale
+
+    reseller = partner("reseller", tier=1, country="DE", vat_number=DE_VAT)
+    sale, licence = sell(reseller, "pro", 3)
+    order = upgrade(reseller, licence)
+    with observer():
+        assert counts_as_customer_sale(sale)
+        assert not counts_as_customer_sale(order)  # the same day as the sale it upgrades
+        Order.objects.filter(pk=sale.pk).update(
+            created_at=order.created_at - datetime.timedelta(days=93)
+        )
+        assert counts_as_customer_sale(order)
+        own_use, _licence = sell(reseller, "pro", 3, space="personal")
+        assert not counts_as_customer_sale(own_use)
