@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "QuoteStatusEnum": "billing.models.Quote.Status",
         "QuotePdfStatusEnum": "billing.models.Quote.PdfStatus",
         "OrderStatusEnum": "billing.models.Order.Status",
+        "OrderKindEnum": "billing.models.Order.Kind",
+        "CreditEntryKindEnum": "billing.models.CreditEntry.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
