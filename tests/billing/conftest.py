@@ -121,3 +121,11 @@ def xo_partner(xo):
         return make_partner(xo, type_code="reseller", **kwargs)
 
     return make
+
+
+@pytest.fixture
+def xo_committed(vates_committed):
+    """``xo`` for transaction=True tests."""
+    from tests.billing.credit_support import load_xen_orchestra
+
+    return load_xen_orchestra()

@@ -219,3 +219,24 @@ def test_the_preview_shows_the_first_sale_and_then_the_balance(xo_partner):
     later = client.post("/api/v1/pricing/preview", body, format="json").json()
     assert (later["partner_discount"], later["credit_applied"]) == ("300.00", "300.00")
     assert later["net_amount"] == "900.00"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_orders_through_the_api_earn_and_spend_in_the_partners_own_context(xo_committed):
+    # Given a Xen Orchestra reseller calling the API (its own tenant context, the
+    # application role: row-level security applies to the ledger)
+    from tests.billing.conftest import make_partner
+    from tests.billing.credit_support import DE_VAT
+
+    reseller = make_partner(xo_committed, type_code="reseller", country="DE", vat_number=DE_VAT)
+    api = reseller.api()
+
+    first = api.post("/api/v1/orders", xo_order_body(), format="json")
+    later = api.post("/api/v1/orders", xo_order_body("xoa-enterprise"), format="json")
+
+    assert first.status_code == later.status_code == 201, (first.json(), later.json())
+    assert (first.json()["partner_discount"], first.json()["net_amount"]) == ("0.00", "1500.00")
+    assert later.json()["credit_applied"] == "300.00"
+    balance = api.get("/api/v1/credits").json()
+    assert [entry["kind"] for entry in balance["results"]] == ["spent", "earned"]
+    assert balance["balances"] == []

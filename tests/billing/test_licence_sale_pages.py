@@ -251,3 +251,23 @@ def test_a_distributor_never_upgrades_its_resellers_licences_and_finance_may_not
     assert response.status_code == 404
     finance = member_of(reseller, role="finance").user
     assert browser_of(finance).get(f"/space/licences/{licence.pk}/upgrade/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upgrade_and_a_renewal_through_the_api_as_in_production(vates_committed):
+    # Row-level security as in production (a committed request in the partner's own
+    # context): the invoice is locked and credited, the licence changed, the ledger read.
+    from tests.billing.conftest import make_partner
+
+    reseller = make_partner(vates_committed, type_code="reseller", tier=3, vat_number=DE_VAT)
+    _sale, licence = sell(reseller, "pro", 3)
+    api = reseller.api()
+    placed = api.post(
+        f"/api/v1/licences/{licence.pk}/upgrade", {"product": "pro", "quantity": 4}, format="json"
+    )
+    assert placed.status_code == 201, placed.json()
+    assert placed.json()["upgrade_credit"] == "2100.00"
+    licence = ending_in(licence, 30)
+    renewed = api.post(f"/api/v1/licences/{licence.pk}/renew", {}, format="json")
+    assert renewed.status_code == 201, renewed.json()
+    assert renewed.json()["net_amount"] == "2800.00"
