@@ -1,6 +1,17 @@
 """The billing app's API routes; each area keeps its own list in billing/api/<area>.py."""
 
-from billing.api import accounts, invoices, orders, payments, pricing, quotes, resellers
+from billing.api import (
+    accounts,
+    credits,
+    invoices,
+    licence_sales,
+    orders,
+    payments,
+    pricing,
+    quotes,
+    renewals,
+    resellers,
+)
 
 urlpatterns = [
     *pricing.urlpatterns,
@@ -10,4 +21,7 @@ urlpatterns = [
     *resellers.urlpatterns,
     *invoices.urlpatterns,
     *payments.urlpatterns,
+    *credits.urlpatterns,
+    *renewals.urlpatterns,
+    *licence_sales.urlpatterns,
 ]

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from billing.demo_credits import seed_credits
 from billing.demo_payments import seed_payments
 from billing.models import BillingAccount, InvoiceDocument, Quote, ResellerDiscount
 from billing.services.accounts import billing_account_update
@@ -39,6 +40,7 @@ from partners.models import Membership, Organisation
 from partners.services.organisations import organisation_update
 
 NORTHWIND, BLUEPEAK, CLOUD_NINE = "Northwind Distribution", "Bluepeak IT", "Cloud Nine Hosting"
+LAGOON = "Lagoon Integrazioni"  # a Xen Orchestra reseller: the first-sale credit
 
 ACCOUNTS = {
     NORTHWIND: {
@@ -60,6 +62,13 @@ ACCOUNTS = {
         "address": "1600 Glenarm Place\nDenver, CO 80202",
         "country": "US",
         "invoice_email": "ap@cloudnine.example",
+    },
+    LAGOON: {
+        "legal_name": "Lagoon Integrazioni S.r.l.",
+        "address": "Fondamenta delle Zattere 1401\n30123 Venezia VE",
+        "country": "IT",
+        "vat_number": "IT12345670124",
+        "invoice_email": "amministrazione@lagoon.example",
     },
 }
 #: Northwind's discount off list to resellers without their own (its late-involvement
@@ -217,6 +226,14 @@ def seed_billing(stdout) -> None:
         for slot, name, body, state in QUOTES
     )
     stdout.write(f"  billing: {made} demo quotes added")
+    # First-sale credit (Lagoon, Xen Orchestra), an upgrade (Cloud Nine) and a renewal due
+    # next month (Northwind), each buying directly from the vendor.
+    seed_credits(
+        stdout=stdout,
+        xo_reseller=partners[LAGOON],
+        upgrading=partners[CLOUD_NINE],
+        renewing=northwind,
+    )
     stdout.write(f"  billing: {_seed_invoice_documents()} invoice PDFs rendered")
     seed_payments(stdout)
 

@@ -19,12 +19,14 @@ _READ = frozenset(
         "billing.view_invoice",
         "billing.view_invoiceline",
         "billing.view_currencyrate",
+        "billing.view_creditentry",
     }
 )
 
 #: Finance keeps the VAT and currency rates (billing.services.tax_rates, currency_rates),
 #: reviews payments (the proofs partners upload, marking invoices paid:
-#: billing.services.payments) and issues credit notes.
+#: billing.services.payments) and corrects invoices by credit note
+#: (billing.services.credit_notes).
 FINANCE = _READ | {
     "billing.change_taxrate",
     "billing.change_currencyrate",

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from billing.services.credits import credits_expire
 from billing.services.invoice_notifications import invoice_email_send
 from billing.services.invoice_pdfs import invoice_mark_failed, invoice_render_document
 from billing.services.notifications import order_email_send
@@ -8,6 +9,7 @@ from billing.services.payment_notifications import payment_email_send
 from billing.services.periods import period_invoices_issue
 from billing.services.quote_notifications import quote_email_send
 from billing.services.quote_pdfs import quote_mark_failed, quote_render_documents
+from billing.services.renewals import renewal_reminders_send
 from portal.tasks import render_or_mark_failed
 
 
@@ -107,3 +109,23 @@ def send_payment_email(
 def remind_overdue_invoices() -> int:
     """Scheduled by beat (daily): each overdue invoice reminded once per stage."""
     return overdue_reminders_send()
+
+
+@shared_task(
+    name="billing.expire_credits",
+    tenancy="system",  # every partner's first-sale credit: the job's system context
+)
+def expire_credits() -> int:
+    """Scheduled by beat (daily): what is left of earned credit past its 12 months leaves
+    the balance with an "expired" entry. Idempotent."""
+    return credits_expire()
+
+
+@shared_task(
+    name="billing.remind_renewals",
+    tenancy="system",  # every partner's licences ending soon: the job's system context
+)
+def remind_renewals() -> int:
+    """Scheduled by beat (daily): email partners the licences due for renewal, once per
+    licence and stage (30 and 7 days before the end)."""
+    return renewal_reminders_send()

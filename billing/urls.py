@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from billing.views import (
     accounts,
+    credits,
     invoices,
     order_new,
     orders,
@@ -15,7 +16,9 @@ from billing.views import (
     quote_signature,
     quotes,
     redeem_code,
+    renewals,
     resellers,
+    upgrades,
 )
 
 app_name = "billing"
@@ -29,6 +32,9 @@ space_urlpatterns = [
     *resellers.urlpatterns,
     *pricing.urlpatterns,
     *payments.urlpatterns,
+    *credits.urlpatterns,
+    *renewals.urlpatterns,
+    *upgrades.urlpatterns,
 ]
 
 urlpatterns = [

@@ -62,6 +62,20 @@ ORGANISATIONS = [
     ),
 ]
 
+#: A partner of the Xen Orchestra programme (loaded for reference, not the active one), to
+#: show its first-sale credit: its first customer sale at list price, the discount credited.
+XO_ORGANISATIONS = [
+    (
+        "Lagoon Integrazioni",
+        "IT",
+        "Venice",
+        "reseller",
+        1,
+        "Lagoon Integrazioni resells Xen Orchestra to manufacturers in the Veneto and runs "
+        "their backup and disaster-recovery plans.",
+    ),
+]
+
 ACCOUNTS = [
     # email, organisation name (None: channel team), role (staff: group), full name
     ("staff@vendor.example", None, None, "Channel Team"),
@@ -73,6 +87,7 @@ ACCOUNTS = [
     ("sales@northwind.example", "Northwind Distribution", Membership.Role.SALES, "Sven Koch"),
     ("admin@bluepeak.example", "Bluepeak IT", Membership.Role.ADMIN, "Bastien Morel"),
     ("admin@cloudnine.example", "Cloud Nine Hosting", Membership.Role.ADMIN, "Carla Reyes"),
+    ("admin@lagoon.example", "Lagoon Integrazioni", Membership.Role.ADMIN, "Luca Bianchi"),
 ]
 
 
@@ -109,20 +124,23 @@ APPLICATIONS = [
 
 
 def seed(*, stdout, password: str) -> None:
-    for code in ("xen-orchestra", "opennebula", "mattermost"):
-        programme_load(code=code)
+    programmes = {
+        code: programme_load(code=code) for code in ("xen-orchestra", "opennebula", "mattermost")
+    }
     vates = programme_load(code="vates", make_default=True)
     types = {t.code: t for t in vates.types.all()}
+    xo_types = {t.code: t for t in programmes["xen-orchestra"].types.all()}
+    rows = [(row, types) for row in ORGANISATIONS] + [(row, xo_types) for row in XO_ORGANISATIONS]
 
     organisations = {}
-    for name, country, city, type_code, level, description in ORGANISATIONS:
+    for (name, country, city, type_code, level, description), types_of in rows:
         organisation = _upsert(
             Organisation,
             name=name,
             defaults={
                 "country": country,
-                "partner_type": types[type_code],
-                "tier": Tier.objects.get(partner_type=types[type_code], level=level),
+                "partner_type": types_of[type_code],
+                "tier": Tier.objects.get(partner_type=types_of[type_code], level=level),
                 "status": Organisation.Status.ACTIVE,
                 "joined_on": timezone.localdate().replace(month=1, day=15, year=2025),
             },

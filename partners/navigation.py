@@ -63,6 +63,7 @@ ENTRIES: tuple[NavEntry, ...] = (
         roles=roles.VIEW_CONTACT_REQUESTS,
     ),
     NavEntry("licensing:licences", "Licences", "customers"),
+    NavEntry("billing:renewals", "Renewals", "customers"),
     NavEntry("licensing:trials", "Trials / PoC", "customers"),
     NavEntry("licensing:nfr", "NFR licences", "customers"),
     NavEntry(
@@ -71,6 +72,7 @@ ENTRIES: tuple[NavEntry, ...] = (
         "customers",
         partner_types=frozenset({"distributor"}),
     ),
+    NavEntry("billing:credits", "First-sale credit", "money"),
     NavEntry("partners:profile", "Company profile", "company"),
     NavEntry("billing:account", "Billing account", "company"),
     NavEntry("partners:team", "Team", "company"),

@@ -28,6 +28,8 @@ BUY = frozenset({ADMIN, SALES})
 MANAGE_LICENCES = frozenset({ADMIN, SALES, TECHNICAL})
 #: Receive the reminders before the organisation's licences and trials end.
 NOTIFY_LICENCE_EXPIRY = frozenset({ADMIN, SALES})
+#: Receive the reminders that a customer's licence is due for renewal (with its price).
+NOTIFY_RENEWALS = frozenset({ADMIN, SALES})
 #: Follow the people's sales training and technical certifications against the tier.
 VIEW_TRAINING = frozenset({ADMIN})
 #: Read the organisation's activity feed (its audit trail).

@@ -81,13 +81,16 @@ class OrderAdmin(AuditTrailMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "placed_by_distributor",
         "created_at",
     ]
-    list_filter = ["status", "space", "currency", "placed_by_distributor"]
+    list_filter = ["status", "kind", "space", "currency", "placed_by_distributor"]
     search_fields = ["reference", "customer_name", "customer_email", "organisation__name"]
     list_select_related = ["organisation", "distributor"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline]
     fieldsets = [
-        (None, {"fields": ["reference", "status", "space", "billing_period", "created_at"]}),
+        (
+            None,
+            {"fields": ["reference", "status", "kind", "space", "billing_period", "created_at"]},
+        ),
         (
             "Partner",
             {"fields": ["organisation", "distributor", "placed_by_distributor", "created_by"]},
@@ -108,7 +111,7 @@ class OrderAdmin(AuditTrailMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                 "fields": [
                     "currency",
                     ("list_amount", "charity_discount", "gross_amount"),
-                    ("partner_discount", "credit_applied", "net_amount"),
+                    ("partner_discount", "credit_applied", "upgrade_credit", "net_amount"),
                     ("tax", "total"),
                     ("tax_kind", "tax_mention"),
                 ]

@@ -1,5 +1,5 @@
 """Give the channel team's groups the invoices' permissions (billing/staff_roles.py): every
-role reads invoices and the currency rates; finance keeps the rates, reviews payment proofs,
+role reads invoices, the currency rates and the first-sale credit ledger; finance keeps the rates, reviews payment proofs,
 records payments and issues credit notes.
 
 The definition is copied here as it stood when this migration was written (see
@@ -20,6 +20,7 @@ _READ = [
     "billing.view_invoice",
     "billing.view_invoiceline",
     "billing.view_currencyrate",
+    "billing.view_creditentry",
 ]
 
 ROLES = {
@@ -53,6 +54,6 @@ def sync_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("billing", "0004_invoices")]
+    dependencies = [("billing", "0006_credits_ledger")]
 
     operations = [migrations.RunPython(sync_groups, migrations.RunPython.noop)]

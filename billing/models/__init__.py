@@ -1,4 +1,5 @@
 from billing.models.accounts import BillingAccount, ResellerDiscount
+from billing.models.credits import CreditEntry
 from billing.models.invoices import (
     CurrencyRate,
     Invoice,
@@ -10,10 +11,12 @@ from billing.models.orders import IdempotencyKey, Order, OrderLine, RedemptionCo
 from billing.models.payments import InvoicePayment, InvoiceReminder, PaymentProof
 from billing.models.priced import Space
 from billing.models.quotes import Quote, QuoteLine
+from billing.models.renewals import RenewalReminder
 from billing.models.tax import TaxRate
 
 __all__ = [
     "BillingAccount",
+    "CreditEntry",
     "CurrencyRate",
     "IdempotencyKey",
     "Invoice",
@@ -28,6 +31,7 @@ __all__ = [
     "Quote",
     "QuoteLine",
     "RedemptionCode",
+    "RenewalReminder",
     "ResellerDiscount",
     "Space",
     "TaxRate",

@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from billing.models.priced import PricedDocument, PricedLine
+from billing.models.priced import PricedDocument, PricedLine, money_field
 from portal.tenancy.models import DistributorVisibleModel, TenantOwnedModel
 
 
@@ -20,7 +20,20 @@ class Order(PricedDocument, DistributorVisibleModel):
         PAID = "paid", "Paid"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Kind(models.TextChoices):
+        """What the sale is (SPEC §3.4 counts all three as customer sales; an upgrade
+        only 3 months or more after the licence's previous order or renewal)."""
+
+        NEW = "new", "New sale"
+        UPGRADE = "upgrade", "Upgrade"
+        RENEWAL = "renewal", "Renewal"
+
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLACED)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.NEW)
+    upgrade_credit = money_field(
+        help_text="An upgrade: the part of the credit applied that is the unused time of the "
+        "licence it replaces (credit notes against the invoices that billed it)."
+    )
     quote = models.OneToOneField(
         "billing.Quote", on_delete=models.PROTECT, null=True, blank=True, related_name="order"
     )
@@ -49,8 +62,14 @@ class OrderLine(PricedLine):
     copies = models.PositiveIntegerField(
         default=1, help_text="Licences this line makes, each of the quantity."
     )
-    licence = models.OneToOneField(
-        "licensing.Licence", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    licence = models.ForeignKey(
+        "licensing.Licence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+        help_text="The licence the line issued, or (an upgrade, a renewal) the licence it "
+        "changed: a licence's orders, oldest first, are its history of sales.",
     )
 
     class Meta(PricedLine.Meta):

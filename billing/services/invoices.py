@@ -33,7 +33,7 @@ from billing.models import (
 )
 from billing.money import ZERO, percent_of, quantize_price
 from billing.services.pricing import tax_rates, units_billed
-from billing.tax import tax_treatment
+from billing.tax import TaxTreatment, tax_treatment
 from licensing.models import BillingPeriod
 from licensing.services.licences import add_months
 from partners.models import Organisation
@@ -177,8 +177,15 @@ def period_of(*, start: datetime.date, billing_period: str) -> tuple[datetime.da
 def order_line_drafts(
     order: Order, *, two_tier: bool, period: tuple[datetime.date, datetime.date]
 ) -> list[LineDraft]:
-    """The order's lines as invoiced: at the distributor's price in a two-tier sale."""
+    """The order's lines as invoiced: at the distributor's price in a two-tier sale.
+
+    An upgrade's credit is not a discount of the upgrade: it is the credit notes against
+    the invoices that billed the unused time (billing.services.upgrades), settled against
+    this invoice. The invoice bills the new plan in full, less only the partner's
+    first-sale balance it spent; the partner pays it less those credit notes, which is
+    the order's total."""
     start, end = period
+    upgrade_left = order.upgrade_credit
     drafts = []
     for line in order.lines.select_related("product"):
         units = units_billed(product=line.product, quantity=line.quantity, copies=line.copies)
@@ -189,7 +196,10 @@ def order_line_drafts(
             credit = ZERO
         else:
             discount_percent, discount = line.partner_discount_percent, line.partner_discount
-            credit = line.credit_applied
+            # The engine took the upgrade's credit first, line by line: the same split.
+            upgrade = min(upgrade_left, line.credit_applied)
+            upgrade_left -= upgrade
+            credit = line.credit_applied - upgrade
         drafts.append(
             LineDraft(
                 product_code=line.product_code,
@@ -228,13 +238,16 @@ def invoice_issue(
     if not connection.in_atomic_block:
         raise RuntimeError("invoices are issued inside the transaction of what they bill")
     issued_on = issued_on or timezone.localdate()
-    vendor = current_vendor()
-    treatment = tax_treatment(
-        seller_country=str(vendor.country),
-        buyer_country=buyer.country,
-        buyer_vat_valid=buyer.vat_number_valid,
-        rates=tax_rates(),
-    )
+    if kind == Invoice.Kind.CREDIT_NOTE and credited_invoice is not None:
+        # A credit note corrects its invoice: it carries that invoice's tax.
+        treatment = credited_tax(credited_invoice)
+    else:
+        treatment = tax_treatment(
+            seller_country=str(current_vendor().country),
+            buyer_country=buyer.country,
+            buyer_vat_valid=buyer.vat_number_valid,
+            rates=tax_rates(),
+        )
     usd_rate = usd_rate_on(currency=currency, day=issued_on)
     series = CREDIT_NOTE_SERIES if kind == Invoice.Kind.CREDIT_NOTE else INVOICE_SERIES
     number = invoice_number_next(series=series, year=issued_on.year)
@@ -326,6 +339,11 @@ def invoice_issue(
     )
     invoice_issued_notify(invoice)
     return invoice
+
+
+def credited_tax(invoice: Invoice) -> TaxTreatment:
+    """The tax an invoice was issued with (what a credit note against it carries)."""
+    return TaxTreatment(kind=invoice.tax_kind, rate=invoice.tax_rate, mention=invoice.tax_mention)
 
 
 def invoice_issued_notify(invoice: Invoice) -> None:

@@ -14,15 +14,18 @@ refused. A rolled-back order takes its key (and its reference number) with it.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.models import IdempotencyKey, Order, OrderLine, RedemptionCode, Space
+from billing.models import IdempotencyKey, Invoice, Order, OrderLine, RedemptionCode, Space
+from billing.services.credits import credit_sale_record, credit_sale_request
 from billing.services.documents import (
     priced_document_audit,
     priced_document_values,
@@ -108,6 +111,14 @@ def _fulfilments(data: dict) -> list[str]:
     return result
 
 
+#: The invoice each kind of order is billed with.
+INVOICE_PURPOSES = {
+    Order.Kind.NEW: Invoice.Purpose.ORDER,
+    Order.Kind.UPGRADE: Invoice.Purpose.UPGRADE,
+    Order.Kind.RENEWAL: Invoice.Purpose.RENEWAL,
+}
+
+
 def order_create(
     *,
     organisation: Organisation,
@@ -119,29 +130,40 @@ def order_create(
     role: str | None,
     quote=None,
     placed_by_distributor: bool = False,
+    kind: str = Order.Kind.NEW,
+    licence: Licence | None = None,
+    period_start: datetime.date | None = None,
 ) -> Order:
     """Write the order, its lines and what fulfils them, in the caller's transaction.
-    ``header`` and ``lines`` are the stored values (from the engine, or from a quote)."""
+    ``header`` and ``lines`` are the stored values (from the engine, or from a quote).
+
+    A new sale issues a licence per licence line; an upgrade or a renewal names the
+    ``licence`` it changes (its service changes it) and is invoiced for the term from
+    ``period_start`` (the renewal's, which starts when the current term ends)."""
     today = timezone.localdate()
     order = Order.objects.create(
         organisation=organisation,
         reference=next_reference(year=today.year, prefix="SO"),
+        kind=kind,
         deal=deal,
         quote=quote,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         placed_by_distributor=placed_by_distributor,
         **header,
     )
-    kind = Licence.Kind.NFR if order.space == Space.PERSONAL else Licence.Kind.CUSTOMER
+    licence_kind = Licence.Kind.NFR if order.space == Space.PERSONAL else Licence.Kind.CUSTOMER
     for values, fulfilment in zip(lines, fulfilments, strict=True):
         line = OrderLine.objects.create(order=order, fulfilment=fulfilment, **values)
-        if fulfilment == OrderLine.Fulfilment.LICENCE:
+        if licence is not None:
+            line.licence = licence
+            line.save(update_fields=["licence"])
+        elif fulfilment == OrderLine.Fulfilment.LICENCE:
             line.licence = licence_issue(
                 actor=actor,
                 organisation=organisation,
                 product=line.product,
                 quantity=line.quantity,
-                kind=kind,
+                kind=licence_kind,
                 plan=line.plan,
                 starts_on=today,
                 distributor=order.distributor,
@@ -162,7 +184,9 @@ def order_create(
             )
     if deal is not None and deal.status == Deal.Status.APPROVED:
         deal_mark_won(deal=deal, actor=actor, role=role)
-    invoice_issue_for_order(order=order, actor=actor)
+    invoice_issue_for_order(
+        order=order, actor=actor, purpose=INVOICE_PURPOSES[kind], period_start=period_start
+    )
     audit_record(
         actor=actor,
         action="order.placed",
@@ -170,6 +194,7 @@ def order_create(
         organisation=organisation,
         after={
             **priced_document_audit(order),
+            "kind": order.kind,
             "space": order.space,
             "deal": deal.reference if deal else "",
             "distributor": order.distributor.name if order.distributor else "",
@@ -212,13 +237,15 @@ def _place(
     sale = sale_request_build(organisation=organisation, data=data)
     customer = _customer(organisation=organisation, actor=actor, space=sale.space, data=data)
     fulfilments = _fulfilments(data)
+    # The first-sale offer or the balance, read under the ledger lock held to the commit.
+    sale = credit_sale_request(sale=sale, lock=True)
     pricing = price_sale(sale)
     header = {**priced_document_values(pricing), **customer}
     header["customer_nonprofit"] = sale.customer_nonprofit
     lines = [priced_line_values(line, position=i) for i, line in enumerate(pricing.lines, 1)]
     for values, line in zip(lines, pricing.lines, strict=True):
         values["copies"] = line.copies
-    return order_create(
+    order = order_create(
         organisation=organisation,
         actor=actor,
         header=header,
@@ -228,6 +255,8 @@ def _place(
         role=role,
         placed_by_distributor=placed_by_distributor,
     )
+    credit_sale_record(order=order, pricing=pricing, actor=actor)
+    return order
 
 
 def order_place(
@@ -245,17 +274,38 @@ def order_place(
     ``key_scope`` keeps the keys of someone ordering for the organisation (a distributor)
     apart from the organisation's own."""
     require_buyer_role(role)
+    return order_place_once(
+        organisation=organisation,
+        actor=actor,
+        data=data,
+        idempotency_key=idempotency_key,
+        key_scope=key_scope,
+        place=lambda: _place(
+            organisation=organisation,
+            actor=actor,
+            role=role,
+            data=data,
+            placed_by_distributor=placed_by_distributor,
+        ),
+    )
+
+
+def order_place_once(
+    *,
+    organisation: Organisation,
+    actor,
+    data: dict,
+    idempotency_key: str,
+    place: Callable[[], Order],
+    key_scope: str = "",
+) -> Placed:
+    """Run ``place`` (which makes one order, in the transaction opened here) once per
+    ``Idempotency-Key``: the same key and ``data`` again return the first order; the
+    same key with other data is refused. Without a key, ``place`` simply runs."""
     key = idempotency_key_clean(idempotency_key)
-    place = {
-        "organisation": organisation,
-        "actor": actor,
-        "role": role,
-        "data": data,
-        "placed_by_distributor": placed_by_distributor,
-    }
     if not key:
         with transaction.atomic():
-            return Placed(order=_place(**place), created=True)
+            return Placed(order=place(), created=True)
 
     key = f"{key_scope}:{key}" if key_scope else key
     digest = request_digest(data)
@@ -273,7 +323,7 @@ def order_place(
         except IntegrityError:
             record = None  # the same key committed first (we waited on its index entry)
         if record is not None:
-            order = _place(**place)
+            order = place()
             record.order = order
             record.save(update_fields=["order"])
             return Placed(order=order, created=True)

@@ -5,6 +5,7 @@ be."""
 
 from __future__ import annotations
 
+from billing.services.credits import credit_sale_request
 from billing.services.pricing import Pricing, price_sale
 from billing.services.sale_input import sale_request_build
 from billing.services.two_tier import acting_for_reseller, attached_reseller
@@ -18,7 +19,8 @@ def pricing_preview(*, organisation: Organisation, data: dict) -> tuple[Pricing,
     data = dict(data)
     reseller_id = data.pop("reseller", None)
     if reseller_id in (None, ""):
-        return price_sale(sale_request_build(organisation=organisation, data=data)), False
+        sale = credit_sale_request(sale=sale_request_build(organisation=organisation, data=data))
+        return price_sale(sale), False
     reseller = attached_reseller(distributor=organisation, reseller_id=reseller_id)
     with acting_for_reseller(distributor=organisation, reseller=reseller):
         return price_sale(sale_request_build(organisation=reseller, data=data)), True

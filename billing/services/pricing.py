@@ -8,9 +8,20 @@ Per line, in this order:
   -> partner discount (the most specific rule of programme x type x tier x engagement
      model; no approved deal registration is late involvement; a programme that requires
      a registration gives none without one; the personal space gives none)
-  -> credit applied (the partner's balance, upgrade credit notes: billing fills it in)
+  -> credit applied (an upgrade's credit notes first, then the partner's first-sale
+     balance: billing.services.upgrades and billing.services.credits fill them in)
   -> tax (decided by the party invoiced, billing.tax)
   -> total.
+
+First sale (a programme with ``first_sale_credit``, Xen Orchestra): the partner's first
+customer sale is charged at list price; the partner discount it would have had is not
+given but credited to its balance (``credited_discount``; billing.services.credits writes
+the ledger entry). Only in the reseller space of a partner buying directly from the vendor.
+
+An upgrade's credit (the unused time of the licence it replaces) is a credit note against
+the invoice that billed that time: it carries that invoice's tax. Its line's tax is
+therefore the sale's tax before the credit less the credit note's tax, so that what the
+order shows is exactly what the partner pays (the upgrade's invoice less the credit note).
 
 Each amount is rounded half-up to the cent once, at the step that makes it; totals are
 sums of the rounded lines. Monthly billing of a product with only a yearly plan is the
@@ -44,6 +55,8 @@ from portal.vendor.selectors import current_vendor
 
 #: The one system context pricing opens: a reseller's distributor's terms (see below).
 DISTRIBUTOR_TERMS = "billing:distributor-terms"
+#: Why a first sale has no partner discount (the line's rule, shown on every document).
+FIRST_SALE_RULE = "First sale: list price; the discount is credited to your balance"
 MONTHS_PER_YEAR = Decimal("12")
 UNIT_PRICE_PLACES = Decimal("0.0001")
 
@@ -66,7 +79,15 @@ class SaleRequest:
     customer_country: str = ""
     customer_nonprofit: bool = False
     deal: object | None = None  # an approved (or won) deals.Deal of ``organisation``
+    #: The partner's first-sale balance in the sale's currency (billing.services.credits).
     credit_available: Decimal = ZERO
+    #: The partner's first customer sale in a first-sale programme: list price, the
+    #: discount credited (billing.services.credits decides it).
+    first_sale: bool = False
+    #: An upgrade's credit, in the sale's currency (billing.services.upgrades), and the tax
+    #: rate of the invoice it credits (None: the sale's own rate).
+    upgrade_credit: Decimal = ZERO
+    upgrade_credit_tax_rate: Decimal | None = None
 
 
 @dataclass
@@ -92,6 +113,10 @@ class PricedLineResult:
     distributor_discount: Decimal = ZERO
     distributor_net: Decimal = ZERO
     distributor_tax: Decimal = ZERO
+    #: First sale: the partner discount not given, credited to the balance instead.
+    credited_discount: Decimal = ZERO
+    #: The part of ``credit_applied`` that is an upgrade's credit (the rest: the balance).
+    upgrade_credit: Decimal = ZERO
 
 
 @dataclass
@@ -128,6 +153,20 @@ class Pricing:
     @property
     def credit_applied(self) -> Decimal:
         return self._sum("credit_applied")
+
+    @property
+    def upgrade_credit(self) -> Decimal:
+        return self._sum("upgrade_credit")
+
+    @property
+    def balance_credit(self) -> Decimal:
+        """The credit taken from the partner's first-sale balance."""
+        return self.credit_applied - self.upgrade_credit
+
+    @property
+    def credited_discount(self) -> Decimal:
+        """A first sale's discount, credited to the balance rather than given."""
+        return self._sum("credited_discount")
 
     @property
     def net_amount(self) -> Decimal:
@@ -307,21 +346,59 @@ def charity_percent(*, request: SaleRequest, notes: list[str]) -> Decimal:
 # --- the engine --------------------------------------------------------------------------
 
 
-def price_sale(request: SaleRequest) -> Pricing:
+class PricingLookups:
+    """What pricing reads besides the sale itself (the tax rates, the vendor's country,
+    the buyer's tax identity, a distributor's terms, the discount rules), read once and
+    shared by the sales priced with the same lookups: a list of renewals prices each of
+    its licences in a constant number of queries."""
+
+    def __init__(self) -> None:
+        self._found: dict = {}
+
+    def get(self, key, compute):
+        if key not in self._found:
+            self._found[key] = compute()
+        return self._found[key]
+
+
+def _discount(lookups: PricingLookups, *, organisation, space: str, deal) -> tuple[Decimal, str]:
+    key = ("discount", organisation.pk, space, engagement_model_of(deal), deal is not None)
+    return lookups.get(
+        key, lambda: partner_discount(organisation=organisation, space=space, deal=deal)
+    )
+
+
+def _line_tax(*, net: Decimal, upgrade_credit: Decimal, rate: Decimal, credit_rate) -> Decimal:
+    """A line's tax. An upgrade's credit is a credit note with the tax of the invoice it
+    credits: the line's tax is the tax of the price before that credit, less the credit
+    note's (what the partner pays: the upgrade's invoice less the credit note)."""
+    if not upgrade_credit:
+        return percent_of(net, rate)
+    credit_rate = rate if credit_rate is None else credit_rate
+    return percent_of(net + upgrade_credit, rate) - percent_of(upgrade_credit, credit_rate)
+
+
+def price_sale(request: SaleRequest, *, lookups: PricingLookups | None = None) -> Pricing:
     """Price every line of ``request`` (see the module's docstring for the steps)."""
+    lookups = lookups or PricingLookups()
     organisation = request.organisation
     notes: list[str] = []
-    rates = tax_rates()
-    vendor_country = str(current_vendor().country)
-    buyer_country, buyer_vat_valid = buyer_tax_identity(organisation)
+    rates = lookups.get("rates", tax_rates)
+    vendor_country = lookups.get("vendor_country", lambda: str(current_vendor().country))
+    buyer_country, buyer_vat_valid = lookups.get(
+        ("buyer", organisation.pk), lambda: buyer_tax_identity(organisation)
+    )
 
     distributor = organisation.distributor if request.space == Space.RESELLER else None
     if distributor is not None:
-        terms = distributor_terms(distributor=distributor, reseller=organisation)
+        terms = lookups.get(
+            ("distributor_terms", distributor.pk, organisation.pk),
+            lambda: distributor_terms(distributor=distributor, reseller=organisation),
+        )
         own_percent = terms.resale_percent
         own_reason = f"{distributor.name}'s resale discount to you: {own_percent.normalize():f}%"
-        dist_percent, _ = partner_discount(
-            organisation=distributor, space=request.space, deal=request.deal
+        dist_percent, _ = _discount(
+            lookups, organisation=distributor, space=request.space, deal=request.deal
         )
         distributor_tax = tax_treatment(
             seller_country=vendor_country,
@@ -337,8 +414,8 @@ def price_sale(request: SaleRequest) -> Pricing:
             rates=rates,
         )
     else:
-        own_percent, own_reason = partner_discount(
-            organisation=organisation, space=request.space, deal=request.deal
+        own_percent, own_reason = _discount(
+            lookups, organisation=organisation, space=request.space, deal=request.deal
         )
         dist_percent, distributor_tax = ZERO, None
         treatment = tax_treatment(
@@ -354,8 +431,11 @@ def price_sale(request: SaleRequest) -> Pricing:
             "each product (one running at a time): ask for it on the NFR licences page. "
             "What you buy here is at list price."
         )
+    # A first sale is the vendor's offer to a partner it sells to directly.
+    first_sale = request.first_sale and request.space == Space.RESELLER and distributor is None
     charity = charity_percent(request=request, notes=notes)
     credit_left = max(request.credit_available, ZERO)
+    upgrade_left = max(request.upgrade_credit, ZERO)
     currencies = set()
     lines = []
     for line in request.lines:
@@ -365,11 +445,22 @@ def price_sale(request: SaleRequest) -> Pricing:
         list_amount = quantize_price(unit_price * units)
         charity_discount = percent_of(list_amount, charity)
         gross = list_amount - charity_discount
+        percent, reason = own_percent, own_reason
         discount = percent_of(gross, own_percent)
-        credit = min(credit_left, gross - discount)
+        credited = ZERO
+        if first_sale:
+            credited, discount, percent, reason = discount, ZERO, ZERO, FIRST_SALE_RULE
+        upgrade = min(upgrade_left, gross - discount)
+        upgrade_left -= upgrade
+        credit = min(credit_left, gross - discount - upgrade)
         credit_left -= credit
-        net = gross - discount - credit
-        tax = percent_of(net, treatment.rate)
+        net = gross - discount - upgrade - credit
+        tax = _line_tax(
+            net=net,
+            upgrade_credit=upgrade,
+            rate=treatment.rate,
+            credit_rate=request.upgrade_credit_tax_rate,
+        )
         priced = PricedLineResult(
             product=line.product,
             plan=plan,
@@ -380,14 +471,16 @@ def price_sale(request: SaleRequest) -> Pricing:
             charity_discount_percent=charity,
             charity_discount=charity_discount,
             gross_amount=gross,
-            partner_discount_percent=own_percent,
+            partner_discount_percent=percent,
             partner_discount=discount,
-            discount_rule=own_reason,
-            credit_applied=credit,
+            discount_rule=reason,
+            credit_applied=upgrade + credit,
             net_amount=net,
             tax_rate=treatment.rate,
             tax=tax,
             total=net + tax,
+            credited_discount=credited,
+            upgrade_credit=upgrade,
         )
         if distributor is not None:
             priced.distributor_discount_percent = dist_percent
@@ -408,8 +501,19 @@ def price_sale(request: SaleRequest) -> Pricing:
             f"The resale discount ({own_percent.normalize():f}%) is above the distributor's "
             f"own ({dist_percent.normalize():f}%): the distributor sells at a loss."
         )
+    currency = currencies.pop() if currencies else ""
+    credited_total = sum((line.credited_discount for line in lines), ZERO)
+    if credited_total:
+        notes.append(
+            f"Your first sale: list price. The discount it would have had ({credited_total:f} "
+            f"{currency}) is credited to your balance, spendable on your customer sales "
+            "within 12 months on top of your standard discount."
+        )
+    balance_spent = sum((line.credit_applied - line.upgrade_credit for line in lines), ZERO)
+    if balance_spent:
+        notes.append(f"Credit from your first-sale balance: {balance_spent:f} {currency}.")
     return Pricing(
-        currency=currencies.pop() if currencies else "",
+        currency=currency,
         billing_period=request.billing_period,
         space=request.space,
         engagement_model=engagement_model_of(request.deal),
@@ -419,3 +523,13 @@ def price_sale(request: SaleRequest) -> Pricing:
         distributor_tax=distributor_tax,
         notes=notes,
     )
+
+
+def sale_currency(request: SaleRequest) -> str:
+    """The currency ``request`` is priced in (its first line's plan's): the balance a
+    sale may spend is the balance in that currency."""
+    if not request.lines:
+        return ""
+    line = request.lines[0]
+    plan, _ = plan_for(product=line.product, billing_period=request.billing_period)
+    return plan.currency

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from billing.selectors.renewals import licence_sale_actions
 from licensing.filters import LicenceFilterSet
 from licensing.models import Activation, Licence
 from licensing.selectors.activation import licence_activations
@@ -139,6 +140,10 @@ def licence_detail(request, licence_id):
             "machines_in_use": sum(1 for activation in activations if activation.is_active),
             "can_bind": can_bind,
             "bind_url": bind_url(licence) if can_bind else None,
+            # Billing's: upgrading or renewing a customer's licence (administrators, sales).
+            "sale_actions": licence_sale_actions(
+                licence, organisation=organisation, role=request.caller.role
+            ),
             # The owner's roles that manage licences free a machine; a distributor never.
             "can_release": not view.supplied and request.caller.role in roles.MANAGE_LICENCES,
         },

@@ -52,8 +52,9 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "Selling",
         "Pricing previews (every step of the engine), quotes and their PDFs, and orders "
-        "for named end customers (reseller space) or your own use (personal space).",
-        ("pricing", "quotes", "orders"),
+        "for named end customers (reseller space) or your own use (personal space); your "
+        "first-sale credit; the licences due for renewal, and upgrading or renewing one.",
+        ("pricing", "quotes", "orders", "credits", "renewals"),
     ),
     (
         "Invoices",

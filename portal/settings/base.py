@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "billing.models.Order.Status",
         "InvoiceKindEnum": "billing.models.Invoice.Kind",
         "InvoicePurposeEnum": "billing.models.Invoice.Purpose",
+        "OrderKindEnum": "billing.models.Order.Kind",
+        "CreditEntryKindEnum": "billing.models.CreditEntry.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -311,6 +313,10 @@ CELERY_BEAT_SCHEDULE = {
     # Idempotent: one reminder per invoice and stage (1, 15, 30 days overdue). Hourly, so a
     # missed run is caught up within the hour; the day an invoice becomes overdue decides.
     "remind-overdue-invoices": {"task": "billing.remind_overdue_invoices", "schedule": 3600.0},
+    # Idempotent: an earned credit expires once (a unique expiry entry per earned entry).
+    "expire-credits": {"task": "billing.expire_credits", "schedule": 3600.0},
+    # Idempotent: one reminder per licence, stage and end, however often it runs.
+    "remind-renewals": {"task": "billing.remind_renewals", "schedule": 3600.0},
 }
 # Sent outbox rows (task arguments: ids, addresses, names) are deleted after this long.
 OUTBOX_RETENTION = timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=7))

@@ -69,6 +69,10 @@ SYSTEM_CONTEXTS = frozenset(
         "task:billing.issue_period_invoices",
         # Reminding every partner of its overdue invoices, once per invoice and stage.
         "task:billing.remind_overdue_invoices",
+        # Expiring what is left of every partner's first-sale credit after 12 months.
+        "task:billing.expire_credits",
+        # Reminding every partner of its customers' licences due for renewal.
+        "task:billing.remind_renewals",
         # Finding a user's membership before the tenant is known (the request middleware).
         "tenancy-resolve",
         # Anonymous flows keyed by a secret token or creating a tenant-less row.

@@ -98,3 +98,34 @@ def vates_committed(transactional_db):
         import_module("billing.migrations.0002_eu_vat_rates").add_rates(apps, None)
         import_module("billing.migrations.0004_invoices").add_starting_rates(apps, None)
     return programme
+
+
+@pytest.fixture
+def xo(vates):
+    """The Xen Orchestra programme (first-sale credit on) and its catalogue, beside Vates
+    (which brings the vendor and the VAT rates)."""
+    from tests.billing.credit_support import load_xen_orchestra
+
+    return load_xen_orchestra()
+
+
+@pytest.fixture
+def xo_partner(xo):
+    """``xo_partner(country="DE", vat_number=...)``: a Xen Orchestra reseller (20%), in
+    Germany with a valid VAT number by default (reverse charge: no VAT)."""
+    from tests.billing.credit_support import DE_VAT
+
+    def make(**kwargs) -> Tenant:
+        kwargs.setdefault("country", "DE")
+        kwargs.setdefault("vat_number", DE_VAT)
+        return make_partner(xo, type_code="reseller", **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def xo_committed(vates_committed):
+    """``xo`` for transaction=True tests."""
+    from tests.billing.credit_support import load_xen_orchestra
+
+    return load_xen_orchestra()

@@ -134,6 +134,8 @@ def test_system_contexts_come_from_a_reviewed_list():
         "task:deals.expire_registrations",
         "task:billing.issue_period_invoices",
         "task:billing.remind_overdue_invoices",
+        "task:billing.expire_credits",
+        "task:billing.remind_renewals",
         "bench:directory",
         "bench:pricing",
         "bench:quote-pdfs",

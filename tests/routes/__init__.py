@@ -9,6 +9,7 @@ from tests.routes import (
     cases,
     contact,
     core,
+    credits,
     deals,
     directory,
     invoices,
@@ -43,6 +44,7 @@ ROUTES: dict[str, object] = {
     **quotes.ROUTES,
     **invoices.ROUTES,
     **payments.ROUTES,
+    **credits.ROUTES,
 }
 
 GROUPS = site.GROUPS

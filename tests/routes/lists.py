@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from billing.models import BillingAccount, CurrencyRate, ResellerDiscount, TaxRate
+from billing.models import BillingAccount, CreditEntry, CurrencyRate, ResellerDiscount, TaxRate
 from licensing.models import CustomerLink, Licence, LicenceReminder
 from licensing.services.activation import activation_release
 from licensing.services.seats import seat_add
@@ -407,6 +407,41 @@ def _order(tenant):
     return place_order(tenant.organisation, customer_name=f"Customer {n}")
 
 
+def _credit_entry(tenant):
+    """The tenant's first-sale credit (earned once), then spends of it, every other one
+    naming an order."""
+    with observer():
+        earned = CreditEntry.objects.filter(
+            organisation=tenant.organisation, kind=CreditEntry.Kind.EARNED
+        ).first()
+    order = (
+        place_order(tenant.organisation, space="personal") if earned is None or _n() % 2 else None
+    )
+    with observer():
+        if earned is None:
+            return CreditEntry.objects.create(
+                organisation=tenant.organisation,
+                kind=CreditEntry.Kind.EARNED,
+                amount=Decimal("1000.00"),
+                currency="USD",
+                expires_on=timezone.localdate() + datetime.timedelta(days=365),
+                order=order,
+            )
+        return CreditEntry.objects.create(
+            organisation=tenant.organisation,
+            kind=CreditEntry.Kind.SPENT,
+            amount=Decimal("1.00"),
+            currency="USD",
+            source=earned,
+            order=order,
+        )
+
+
+def _renewal_due(tenant):
+    """A customer licence sold through an order (due for renewal within a year)."""
+    return place_order(tenant.organisation, customer_name=f"Renewing {_n()}")
+
+
 def _quote(tenant):
     """Quotes of every status, through the service."""
     n = _n()
@@ -596,6 +631,10 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "deals:list": ListRoute(_deal),
     "billing:order-list": ListRoute(_order),
+    "billing:credits": ListRoute(_credit_entry),
+    "api:credits-list": ListRoute(_credit_entry),
+    "billing:renewals": ListRoute(_renewal_due, query="?days=366"),
+    "api:renewals-list": ListRoute(_renewal_due, query="?days=366"),
     "billing:quote-list": ListRoute(_quote),
     "api:quotes-list": ListRoute(_quote),
     "api:invoices-list": ListRoute(_invoice),
