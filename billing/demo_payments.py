@@ -33,10 +33,12 @@ def seed_payments(stdout) -> None:
         invoice = _invoice(slot)
         if invoice is None or InvoicePayment.objects.filter(invoice=invoice).exists():
             continue
-        proof = PaymentProof.objects.filter(invoice=invoice).first() or _upload(invoice)
+        proof = PaymentProof.objects.filter(invoice=invoice).first()
         if proof is None:
-            continue
-        added += 1
+            proof = _upload(invoice)
+            if proof is None:
+                continue
+            added += 1
         if confirmed and staff is not None:
             invoice_mark_paid(
                 actor=staff, invoice=invoice, paid_on=timezone.localdate(), proof=proof
