@@ -328,7 +328,9 @@ def _delivery(invoice: Invoice) -> etree._Element:
     return RAM.ApplicableHeaderTradeDelivery(RAM.ShipToTradeParty(*ship_to))
 
 
-def _settlement(invoice: Invoice, vendor: Vendor, category: VatCategory) -> etree._Element:
+def _settlement(
+    invoice: Invoice, vendor: Vendor, category: VatCategory, *, prepaid: Decimal
+) -> etree._Element:
     currency = invoice.currency
     parts = [
         RAM.PaymentReference(invoice.payment_reference),
@@ -385,7 +387,8 @@ def _settlement(invoice: Invoice, vendor: Vendor, category: VatCategory) -> etre
             RAM.TaxBasisTotalAmount(_amount(invoice.net_amount)),
             RAM.TaxTotalAmount(_amount(invoice.tax), currencyID=currency),
             RAM.GrandTotalAmount(_amount(invoice.total)),
-            RAM.DuePayableAmount(_amount(invoice.total)),
+            *([RAM.TotalPrepaidAmount(_amount(prepaid))] if prepaid else []),
+            RAM.DuePayableAmount(_amount(invoice.total - prepaid)),
         )
     )
     if invoice.is_credit_note:
@@ -401,8 +404,11 @@ def _settlement(invoice: Invoice, vendor: Vendor, category: VatCategory) -> etre
     return RAM.ApplicableHeaderTradeSettlement(*parts)
 
 
-def invoice_xml(invoice: Invoice, *, lines: list[InvoiceLine], vendor: Vendor) -> bytes:
-    """The invoice's Cross Industry Invoice (EN 16931), UTF-8."""
+def invoice_xml(
+    invoice: Invoice, *, lines: list[InvoiceLine], vendor: Vendor, prepaid: Decimal = ZERO
+) -> bytes:
+    """The invoice's Cross Industry Invoice (EN 16931), UTF-8. ``prepaid``: the credit
+    notes applied to it (an upgrade's credit for unused time), less from what is due."""
     category = vat_category(invoice)
     lines_net = sum((line.net_amount for line in lines), ZERO)
     if lines_net != invoice.net_amount:  # issued rows never change: a bug if it happens
@@ -426,7 +432,7 @@ def invoice_xml(invoice: Invoice, *, lines: list[InvoiceLine], vendor: Vendor) -
             *(_line(invoice, line, category) for line in lines),
             RAM.ApplicableHeaderTradeAgreement(*agreement),
             _delivery(invoice),
-            _settlement(invoice, vendor, category),
+            _settlement(invoice, vendor, category, prepaid=prepaid),
         ),
     )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

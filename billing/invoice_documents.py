@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 
 from billing import facturx
 from billing.models import Invoice
+from billing.money import ZERO
+from billing.selectors.invoices import credit_notes_applied, invoice_amount_due
 from portal.models import Vendor
 from portal.vendor.selectors import current_vendor
 
@@ -33,8 +35,11 @@ def vendor_logo_data_uri(vendor: Vendor) -> str:
 def invoice_context(invoice: Invoice) -> dict:
     # The vendor as it is when the document is rendered (the stored PDF keeps it).
     vendor = current_vendor()
+    applied = list(credit_notes_applied(invoice))
     return {
         "invoice": invoice,
+        "credit_notes_applied": applied,
+        "amount_due": invoice_amount_due(invoice, applied),
         "lines": list(invoice.lines.all()),
         "vendor": vendor,
         "logo": vendor_logo_data_uri(vendor),
@@ -64,5 +69,10 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     pdf = HTML(string=invoice_html(invoice, context)).write_pdf(
         pdf_variant=PDF_VARIANT, finisher=_producer_as_in_xmp
     )
-    xml = facturx.invoice_xml(invoice, lines=context["lines"], vendor=context["vendor"])
+    xml = facturx.invoice_xml(
+        invoice,
+        lines=context["lines"],
+        vendor=context["vendor"],
+        prepaid=invoice.total - context["amount_due"] if not invoice.is_credit_note else ZERO,
+    )
     return facturx.facturx_pdf(pdf, xml, invoice=invoice, vendor=context["vendor"])

@@ -5,6 +5,7 @@ of a two-tier sale never reads its distributor's."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import django_filters
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
@@ -121,4 +122,31 @@ def order_invoices(*, order, organisation: Organisation) -> list[Invoice]:
         with_payment_state(Invoice.objects.owned_by(organisation).filter(order=order))
         .select_related("document")
         .order_by("issued_on", "number")
+    )
+
+
+def credit_notes_applied(invoice: Invoice) -> QuerySet[Invoice]:
+    """The credit notes that reduce what ``invoice`` asks to be paid: the corrections of it
+    (a credit note against it, for no other order), and the credit notes of the unused
+    time an upgrade credits against earlier invoices, applied to the upgrade's invoice
+    (the credit note names the upgrade's order)."""
+    if invoice.is_credit_note:
+        return Invoice.objects.none()
+    corrections = Q(credited_invoice=invoice, order__isnull=True)
+    applied = Q(order_id=invoice.order_id) & ~Q(credited_invoice=invoice)
+    if invoice.order_id is None:
+        applied = Q(pk__in=[])
+    return Invoice.objects.filter(corrections | applied, kind=Invoice.Kind.CREDIT_NOTE).order_by(
+        "issued_on", "number"
+    )
+
+
+def invoice_amount_due(invoice: Invoice, applied: list[Invoice] | None = None) -> Decimal:
+    """What the partner transfers for ``invoice``: its total less the credit notes applied
+    to it (never below zero); nothing for a credit note."""
+    if invoice.is_credit_note:
+        return Decimal("0.00")
+    applied = list(credit_notes_applied(invoice)) if applied is None else applied
+    return max(
+        invoice.total - sum((note.total for note in applied), Decimal("0.00")), Decimal("0.00")
     )

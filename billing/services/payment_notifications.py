@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from billing.models import Invoice, InvoicePayment, PaymentProof
+from billing.selectors.invoices import invoice_amount_due
 from partners import roles
 from partners.models import Membership
 from portal.formats import format_date
@@ -45,6 +46,7 @@ def _context(*, event: str, invoice: Invoice, proof_id: str, days_overdue: int) 
         "invoice": invoice,
         "order": invoice.order,
         "due_on": format_date(invoice.due_on),
+        "amount_due": invoice_amount_due(invoice),
         "invoice_url": invoice_url(invoice),
     }
     if event == "confirmed":

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.models import Invoice, InvoicePayment, Order, PaymentProof
+from billing.selectors.invoices import invoice_amount_due
 from billing.selectors.payments import invoice_for_payment
 from billing.services.orders import notify_order_paid
 from billing.services.proof_files import proof_file_check
@@ -207,7 +208,7 @@ def invoice_mark_paid(
         payment = InvoicePayment.objects.create(
             organisation=invoice.organisation,
             invoice=invoice,
-            amount=invoice.total,
+            amount=invoice_amount_due(invoice),
             paid_on=paid_on,
             proof=proof,
             recorded_by=actor,

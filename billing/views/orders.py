@@ -7,7 +7,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from billing.models import Order, Space
-from billing.selectors.invoices import order_invoices
+from billing.selectors.invoices import invoice_amount_due, order_invoices
 from billing.selectors.orders import OrderFilterSet, order_for, order_is_supplied, orders_for
 from billing.selectors.payments import order_awaiting_payment
 from partners import roles
@@ -44,6 +44,9 @@ def order_list(request):
 def order_detail(request, order_id):
     organisation = request.caller.organisation
     order = order_for(organisation=organisation, order_id=order_id)
+    invoices = order_invoices(order=order, organisation=organisation)
+    if invoices:  # the one the page says how to pay
+        invoices[-1].amount_due = invoice_amount_due(invoices[-1])
     supplied = order_is_supplied(order, organisation=organisation)
     lines = list(order.lines.all())
     programme = order.organisation.partner_type.programme
@@ -58,7 +61,7 @@ def order_detail(request, order_id):
             "has_codes": not supplied and any(line.code_count for line in lines),
             "margin": order.net_amount - order.distributor_net if supplied else None,
             "sees_invoices": request.caller.role in roles.VIEW_INVOICES,
-            "invoices": order_invoices(order=order, organisation=organisation),
+            "invoices": invoices,
             "payment_hold": order_awaiting_payment(order),
             "releases_on_payment": programme.hold_licences_until_paid,
         },

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from billing.forms.payments import PaymentProofForm
 from billing.models import Invoice
+from billing.selectors.invoices import credit_notes_applied, invoice_amount_due
 from billing.selectors.payments import (
     invoice_for_payment,
     invoice_payment_state,
@@ -31,8 +32,11 @@ def payment_section_context(invoice: Invoice, *, form: PaymentProofForm | None =
     """What billing/payments/_payment.html shows of an invoice: its payment, how to pay,
     its proofs and (while it may take one) the upload form."""
     state = invoice_payment_state(invoice)
+    applied = list(credit_notes_applied(invoice))
     return {
         "invoice": invoice,
+        "credit_notes_applied": applied,
+        "amount_due": invoice_amount_due(invoice, applied),
         "payment_state": state,
         "payment_proofs": list(payment_proofs_of(invoice)),
         "proof_form": form or PaymentProofForm(),

@@ -270,3 +270,50 @@ def test_an_upgrade_counts_as_a_customer_sale_3_months_after_the_previous_sale(p
         assert counts_as_customer_sale(order)
         own_use, _licence = sell(reseller, "pro", 3, space="personal")
         assert not counts_as_customer_sale(own_use)
+
+
+def test_the_upgrades_invoice_asks_for_its_total_less_the_credit_note(partner):
+    from facturx import get_xml_from_pdf
+    from lxml import etree
+
+    from billing.invoice_documents import invoice_pdf
+    from billing.models import InvoicePayment
+    from billing.selectors.invoices import credit_notes_applied, invoice_amount_due
+    from billing.services.payments import invoice_mark_paid
+    from tests.factories import staff_user
+
+    reseller = partner("reseller", tier=1, country="FR", vat_number=FR_VAT)
+    sale, licence = sell(reseller, "essential", 3)
+    order = upgrade(
+        reseller,
+        licence,
+        product="essential-plus",
+        quantity=3,
+        today=licence.starts_on + datetime.timedelta(days=77),
+    )
+    (note,) = credit_notes_of(order)
+    upgrade_invoice = invoice_of(order)
+    with observer():
+        assert list(credit_notes_applied(upgrade_invoice)) == [note]
+        # The credit note credits the sale's invoice, but is applied to the upgrade's.
+        assert list(credit_notes_applied(invoice_of(sale))) == []
+        due = invoice_amount_due(upgrade_invoice)
+        assert due == upgrade_invoice.total - note.total == order.total
+        pdf = invoice_pdf(Invoice.objects.get(pk=upgrade_invoice.pk))
+    _, xml = get_xml_from_pdf(pdf, check_xsd=True)
+    summation = etree.fromstring(xml).find(".//{*}SpecifiedTradeSettlementHeaderMonetarySummation")
+    assert summation.find("{*}TotalPrepaidAmount").text == f"{note.total:.2f}"
+    assert summation.find("{*}DuePayableAmount").text == f"{due:.2f}"
+
+    page = reseller.browser().get(f"/space/invoices/{upgrade_invoice.pk}/").content.decode()
+    assert "Less credit note" in page
+    assert note.reference in page
+    assert f'id="amount-due">{due:,.2f}' in page
+
+    with observer():
+        invoice_mark_paid(
+            actor=staff_user("billing.review_payments"),
+            invoice=Invoice.objects.get(pk=upgrade_invoice.pk),
+            paid_on=upgrade_invoice.issued_on,
+        )
+        assert InvoicePayment.objects.get(invoice=upgrade_invoice).amount == due
