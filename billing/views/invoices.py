@@ -68,6 +68,7 @@ def invoice_page(request, *, invoice_id, form=None, status: int = 200):
             # Reload while the PDF renders (seconds), not for ever: a page that reloads
             # would lose a payment proof being chosen in its form.
             "reload": pending and timezone.now() - invoice.created_at < RELOAD_FOR,
+            "lines": list(invoice.lines.all()),
             "credit_notes": list(invoice.credit_notes.all()),
             "document": document,
             **payment_section_context(invoice, form=form),

@@ -117,6 +117,7 @@ def test_the_pages_show_the_invoice_its_status_and_the_wire_details(partner):
     detail = web.get(f"/space/invoices/{invoice.pk}/").content.decode()
     assert 'http-equiv="refresh"' in detail  # reloads itself while the PDF renders
     assert "Article 196" in detail
+    assert invoice.lines.get().description in detail
     assert invoice.payment_reference in detail
     assert web.get(f"/space/invoices/{invoice.pk}/pdf/").status_code == 404  # not yet
     _render(buyer, invoice)
