@@ -18,9 +18,8 @@ from billing.selectors.renewals import (
     renewals_priced,
 )
 from billing.services.renewals import RENEWAL_GRACE_DAYS, licence_renew, renewal_prepare
-from billing.views.licence_sales import fresh_key, new_key, own_licence
+from billing.views.licence_sales import fresh_key, licence_sale_context, new_key, own_licence
 from partners import roles
-from partners.models import EngagementModel
 from portal.errors import DomainError
 from portal.pagination import page_of
 from portal.tenancy.access import member_required
@@ -92,16 +91,7 @@ def licence_renew_page(request, licence_id):
     return render(
         request,
         "billing/renewals/renew.html",
-        {
-            "licence": licence,
-            "form": form,
-            "plan": plan,
-            "refusal": refusal,
-            "pricing": plan.pricing if plan else None,
-            "engagement_label": (
-                EngagementModel(plan.pricing.engagement_model).label if plan else ""
-            ),
-        },
+        licence_sale_context(licence=licence, form=form, plan=plan, refusal=refusal),
         status=status,
     )
 

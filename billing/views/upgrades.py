@@ -13,9 +13,8 @@ from billing.forms.licence_sales import UpgradeForm
 from billing.selectors.sale_choices import sellable_products
 from billing.services.licence_sales import licence_is_open, owned_customer_licence
 from billing.services.upgrades import licence_upgrade, upgrade_preview
-from billing.views.licence_sales import fresh_key, new_key, own_licence
+from billing.views.licence_sales import fresh_key, licence_sale_context, new_key, own_licence
 from partners import roles
-from partners.models import EngagementModel
 from portal.errors import DomainError
 from portal.tenancy.access import member_required
 
@@ -77,16 +76,7 @@ def licence_upgrade_page(request, licence_id):
     return render(
         request,
         "billing/upgrades/page.html",
-        {
-            "licence": licence,
-            "form": form,
-            "refusal": refusal,
-            "plan": plan,
-            "pricing": plan.pricing if plan else None,
-            "engagement_label": (
-                EngagementModel(plan.pricing.engagement_model).label if plan else ""
-            ),
-        },
+        licence_sale_context(licence=licence, form=form, plan=plan, refusal=refusal),
         status=status,
     )
 
