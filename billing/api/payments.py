@@ -13,13 +13,15 @@ from django.conf import settings
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from billing.models import Invoice, PaymentProof
 from billing.selectors.payments import payment_proofs_of
 from billing.services.payments import NOTE_MAX, payment_proof_upload
 from partners import roles
+from portal.api.fields import InputSerializerMixin
+from portal.api.parsers import JSONParser
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
 
@@ -50,7 +52,7 @@ class PaymentProofSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentProofUploadSerializer(serializers.Serializer):
+class PaymentProofUploadSerializer(InputSerializerMixin, serializers.Serializer):
     """Parses the request only; the file's checks are the service's."""
 
     file = serializers.FileField(

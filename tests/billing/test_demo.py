@@ -58,13 +58,17 @@ def test_seed_demo_places_the_demo_orders_once():
         "Northwind Distribution": True,
         "Bluepeak IT": True,
         "Cloud Nine Hosting": False,
+        "Lagoon Integrazioni": True,
     }
 
     orders = {
         (o.organisation.name, o.customer_name): o
         for o in Order.objects.select_related("organisation", "distributor", "deal")
     }
-    assert len(orders) == 7
+    # The seven demo orders, Lagoon's first sale, Cloud Nine's sale and its upgrade (the
+    # same customer: one key here), and Northwind's sale due for renewal (demo_credits).
+    assert Order.objects.count() == 11
+    assert len(orders) == 10
 
     # Northwind (distributor tier 2, DE, valid VAT number): partner-owned deal, 50 % off,
     # reverse charge from the French vendor.

@@ -14,6 +14,8 @@ SPEC_ACCOUNTS = {
     "sales@northwind.example": ("Northwind Distribution", "DE", "distributor", 2, "sales"),
     "admin@bluepeak.example": ("Bluepeak IT", "FR", "reseller", 1, "admin"),
     "admin@cloudnine.example": ("Cloud Nine Hosting", "US", "csp", 1, "admin"),
+    # Beyond SPEC §5: a Xen Orchestra reseller shows the first-sale credit (issue 11).
+    "admin@lagoon.example": ("Lagoon Integrazioni", "IT", "reseller", 1, "admin"),
 }
 
 
@@ -49,7 +51,7 @@ def test_seed_demo_creates_exactly_the_spec_accounts_and_is_idempotent():
 
     assert first == SPEC_ACCOUNTS
     assert _snapshot() == SPEC_ACCOUNTS
-    assert Organisation.objects.count() == 3
+    assert Organisation.objects.count() == 4  # the three of SPEC §5 and Lagoon
     assert all(u.check_password("demo-pass-2026") for u in User.objects.all())
     assert set(Organisation.objects.values_list("status", flat=True)) == {"active"}
     # Running it again changed nothing, so it wrote no change history either.
