@@ -5,6 +5,7 @@ from billing.api import (
     credits,
     invoices,
     licence_sales,
+    mdf,
     orders,
     payments,
     pricing,
@@ -24,4 +25,5 @@ urlpatterns = [
     *credits.urlpatterns,
     *renewals.urlpatterns,
     *licence_sales.urlpatterns,
+    *mdf.urlpatterns,
 ]

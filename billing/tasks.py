@@ -3,6 +3,7 @@ from celery import shared_task
 from billing.services.credits import credits_expire
 from billing.services.invoice_notifications import invoice_email_send
 from billing.services.invoice_pdfs import invoice_mark_failed, invoice_render_document
+from billing.services.mdf_notifications import mdf_email_send
 from billing.services.notifications import order_email_send
 from billing.services.overdue import overdue_reminders_send
 from billing.services.payment_notifications import payment_email_send
@@ -129,3 +130,13 @@ def remind_renewals() -> int:
     """Scheduled by beat (daily): email partners the licences due for renewal, once per
     licence and stage (30 and 7 days before the end)."""
     return renewal_reminders_send()
+
+
+@shared_task(
+    name="billing.send_mdf_email",
+    tenancy="tenant",  # an email to one partner about its own marketing fund request
+    autoretry_for=(OSError,),
+    max_retries=5,
+)
+def send_mdf_email(*, organisation_id: str, request_id: str, event: str) -> int:
+    return mdf_email_send(request_id=request_id, event=event)

@@ -9,6 +9,7 @@ from billing.views import (
     accounts,
     credits,
     invoices,
+    mdf,
     order_new,
     orders,
     payments,
@@ -33,6 +34,7 @@ space_urlpatterns = [
     *pricing.urlpatterns,
     *payments.urlpatterns,
     *credits.urlpatterns,
+    *mdf.urlpatterns,
     *renewals.urlpatterns,
     *upgrades.urlpatterns,
 ]

@@ -73,6 +73,7 @@ ENTRIES: tuple[NavEntry, ...] = (
         partner_types=frozenset({"distributor"}),
     ),
     NavEntry("billing:credits", "First-sale credit", "money"),
+    NavEntry("billing:mdf", "Marketing funds", "money", roles=roles.MANAGE_MDF),
     NavEntry("partners:profile", "Company profile", "company"),
     NavEntry("billing:account", "Billing account", "company"),
     NavEntry("partners:team", "Team", "company"),

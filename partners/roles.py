@@ -38,3 +38,6 @@ VIEW_ACTIVITY = frozenset({ADMIN})
 VIEW_CONTACT_REQUESTS = frozenset({ADMIN, SALES})
 #: Receive the email about each new contact request.
 NOTIFY_CONTACT_REQUESTS = frozenset({ADMIN})
+#: Marketing development funds: requests and claims are the administrators' and sales
+#: people's (they run the marketing); emails about decisions go to the administrators.
+MANAGE_MDF = frozenset({ADMIN, SALES})

@@ -7,6 +7,7 @@ from billing.models.invoices import (
     InvoiceDocument,
     InvoiceLine,
 )
+from billing.models.mdf import MdfBudget, MdfClaimFile, MdfRequest
 from billing.models.orders import IdempotencyKey, Order, OrderLine, RedemptionCode
 from billing.models.payments import InvoicePayment, InvoiceReminder, PaymentProof
 from billing.models.priced import Space
@@ -25,6 +26,9 @@ __all__ = [
     "InvoiceLine",
     "InvoicePayment",
     "InvoiceReminder",
+    "MdfBudget",
+    "MdfClaimFile",
+    "MdfRequest",
     "Order",
     "OrderLine",
     "PaymentProof",

@@ -73,6 +73,12 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
         ("invoices",),
     ),
     (
+        "Marketing funds",
+        "Marketing development funds: your yearly budget and where it stands, your requests "
+        "for funds and the claims, with proof of execution, that have them paid.",
+        ("mdf",),
+    ),
+    (
         "Distribution",
         "Distributors: the resellers attached to you and the resale discount you give them.",
         ("resellers",),
