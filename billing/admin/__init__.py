@@ -2,6 +2,7 @@
 
 from billing.admin import (  # noqa: F401 - registers the admins
     invoices,
+    mdf,
     orders,
     payments,
     quotes,

@@ -17,11 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.utils import timezone
 
 from billing.models import MdfBudget, MdfRequest
 from billing.money import ZERO
+from portal.admin_site import QueueCounts
+from portal.business_days import business_cutoff, business_time_between
 
 S = MdfRequest.Status
 
@@ -129,3 +131,52 @@ def requests_of(organisation, year: int | None = None):
         .prefetch_related("claim_files")
         .order_by("-submitted_at", "-id")
     )
+
+
+# --- the channel team's review queue -----------------------------------------------------------
+
+#: Business days the channel team takes to decide a request or a claim (the review queue's
+#: "late" mark): a constant, as no programme states one for marketing funds.
+MDF_REVIEW_DAYS = 5
+AWAITING = (S.SUBMITTED, S.CLAIMED)
+
+
+def awaiting_since(request: MdfRequest):
+    """When the request started waiting for the channel team: its submission, or its
+    claim."""
+    return request.claimed_at if request.status == S.CLAIMED else request.submitted_at
+
+
+def _late_cutoff(now):
+    """Waiting since before this is past ``MDF_REVIEW_DAYS`` business days."""
+    return business_cutoff(now, MDF_REVIEW_DAYS)
+
+
+def _late_q(now):
+    cutoff = _late_cutoff(now)
+    return Q(status=S.SUBMITTED, submitted_at__lt=cutoff) | Q(
+        status=S.CLAIMED, claimed_at__lt=cutoff
+    )
+
+
+def mdf_requests_late(queryset=None):
+    queryset = MdfRequest.objects.all() if queryset is None else queryset
+    return queryset.filter(_late_q(timezone.now()))
+
+
+def mdf_queue_counts():
+    """The admin home's queue: requests and claims waiting, and how many are late. One
+    query."""
+    counts = MdfRequest.objects.filter(status__in=AWAITING).aggregate(
+        waiting=Count("pk"), late=Count("pk", filter=_late_q(timezone.now()))
+    )
+    return QueueCounts(waiting=counts["waiting"], late=counts["late"])
+
+
+def mdf_review_age(request: MdfRequest, now=None) -> tuple[int, bool]:
+    """Business days the request has waited for its current decision, and whether that
+    is past ``MDF_REVIEW_DAYS``."""
+    now = now or timezone.now()
+    since = awaiting_since(request)
+    waited = business_time_between(since, now)
+    return waited.days, request.status in AWAITING and since < _late_cutoff(now)

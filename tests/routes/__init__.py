@@ -14,6 +14,7 @@ from tests.routes import (
     directory,
     invoices,
     licences,
+    mdf,
     onboarding,
     orders,
     payments,
@@ -45,6 +46,7 @@ ROUTES: dict[str, object] = {
     **invoices.ROUTES,
     **payments.ROUTES,
     **credits.ROUTES,
+    **mdf.ROUTES,
 }
 
 GROUPS = site.GROUPS
