@@ -24,10 +24,11 @@ from billing.models import MdfBudget, MdfClaimFile, MdfRequest
 from billing.selectors.mdf import (
     AWAITING,
     MDF_REVIEW_DAYS,
-    budget_summary,
+    budgets_with_figures,
     mdf_queue_counts,
     mdf_requests_late,
     mdf_review_age,
+    summary_of_annotated,
 )
 from billing.services.mdf import (
     BUDGET_PERMISSION,
@@ -81,9 +82,12 @@ class MdfBudgetAdmin(AuditTrailMixin, ServiceModelAdmin):
     def amount_label(self, obj):
         return f"{obj.amount} {obj.currency}"
 
+    def get_queryset(self, request):
+        return budgets_with_figures(super().get_queryset(request))
+
     @admin.display(description="committed · claimed · paid · remaining")
     def figures(self, obj):
-        s = budget_summary(obj)
+        s = summary_of_annotated(obj)
         return f"{s.committed} · {s.claimed} · {s.paid} · {s.remaining}"
 
     def save_model(self, request, obj, form, change):

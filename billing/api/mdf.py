@@ -3,10 +3,10 @@
 * ``GET /mdf``: this year's budget and where it stands (``budget``, ``committed``,
   ``claimed``, ``paid``, ``remaining``: billing.selectors.mdf.MdfSummary), and the year's
   requests.
-* ``GET /mdf/requests``, ``POST /mdf/requests`` (``activity``, ``start_date``, ``end_date``,
-  ``cost``, ``expected_result``): the request holds its cost from submission; refused
-  (400, ``over_budget``) over what remains, 403 ``not_eligible`` for an organisation whose
-  partner type and tier give no funds.
+* ``GET /mdf/requests`` (a page at a time), ``POST /mdf/requests`` (``activity``,
+  ``start_date``, ``end_date``, ``cost``, ``expected_result``): the request holds its
+  cost from submission; refused (400, ``over_budget``) over what remains, 403
+  ``not_eligible`` for an organisation whose partner type and tier give no funds.
 * ``POST /mdf/requests/{id}/claim`` (multipart ``amount``, ``files``, optional ``note``).
 
 Administrators and sales people (``roles.MANAGE_MDF``); another organisation's request
@@ -32,6 +32,7 @@ from billing.services.mdf import (
 )
 from partners import roles
 from portal.api.fields import InputSerializerMixin
+from portal.api.pagination import PageNumberPagination
 from portal.api.parsers import JSONParser
 from portal.api.schema import ERROR_RESPONSES
 from portal.api.viewsets import TenantViewSet
@@ -109,7 +110,7 @@ class MdfViewSet(TenantViewSet):
     serializer_class = MdfRequestSerializer
     roles_by_action = {"*": roles.MANAGE_MDF}
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    pagination_class = None  # one year's requests
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         summary="Your marketing budget this year: budget, committed, claimed, paid, remaining",
@@ -139,7 +140,8 @@ class MdfViewSet(TenantViewSet):
         responses={200: MdfRequestSerializer(many=True), **ERROR_RESPONSES(403)},
     )
     def list(self, request):
-        return Response(MdfRequestSerializer(requests_of(self.organisation), many=True).data)
+        page = self.paginate_queryset(requests_of(self.organisation))
+        return self.get_paginated_response(MdfRequestSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Request marketing funds for an activity",

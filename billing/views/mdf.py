@@ -14,6 +14,7 @@ from billing.selectors.mdf import budget_of, budget_summary, mdf_eligible, reque
 from billing.services.mdf import mdf_claim_submit, mdf_request_submit
 from partners import roles
 from portal.errors import DomainError
+from portal.pagination import page_of
 from portal.tenancy.access import member_required
 from portal.tenancy.models import get_for_tenant_or_404
 
@@ -21,6 +22,7 @@ from portal.tenancy.models import get_for_tenant_or_404
 def _page(request, *, form=None, claim_form=None, claim_for=None, status=200):
     organisation = request.caller.organisation
     budget = budget_of(organisation)
+    page = page_of(request, requests_of(organisation) if budget else MdfRequest.objects.none())
     return render(
         request,
         "billing/mdf/page.html",
@@ -28,7 +30,8 @@ def _page(request, *, form=None, claim_form=None, claim_for=None, status=200):
             "eligible": mdf_eligible(organisation),
             "budget": budget,
             "summary": budget_summary(budget) if budget else None,
-            "requests": list(requests_of(organisation)) if budget else [],
+            "page_obj": page,
+            "requests": page.object_list,
             "form": form or MdfRequestForm(),
             "claim_form": claim_form or MdfClaimForm(),
             "claim_for": claim_for,

@@ -326,7 +326,7 @@ def test_api_summary_request_and_claim(msp, private_root, django_assert_max_num_
     with django_assert_max_num_queries(14):
         assert len(api.get("/api/v1/mdf").json()["requests"]) == 4
     with django_assert_max_num_queries(14):
-        assert len(api.get("/api/v1/mdf/requests").json()) == 4
+        assert len(api.get("/api/v1/mdf/requests").json()["results"]) == 4
 
 
 def test_api_errors(msp, partner):

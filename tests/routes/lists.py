@@ -576,6 +576,38 @@ def _payment_proof(tenant):
     return proof_for(tenant, ordered_invoice(tenant))
 
 
+def _mdf_request(tenant):
+    """A request of the tenant's budget (eligible, as the cross-tenant harness makes it)."""
+    from tests.routes.mdf import _request
+
+    return _request(tenant)
+
+
+def _mdf_claim(tenant):
+    """An approved request claimed with one file (the list shows its files)."""
+    from billing.services.mdf import mdf_claim_submit
+    from tests.billing.payment_support import PDF, upload
+    from tests.routes.mdf import _approved
+
+    request = _approved(tenant)
+    with observer():
+        return mdf_claim_submit(
+            organisation=tenant.organisation,
+            actor=tenant.admin,
+            role="admin",
+            request_id=request.pk,
+            amount="5.00",
+            files=[upload(PDF)],
+        )
+
+
+def _mdf_budget(tenant):
+    """A budget of another organisation each time (one per organisation and year)."""
+    from tests.billing.mdf_support import budget_for
+
+    return budget_for(OrganisationFactory(), "1000.00")
+
+
 def _invoice_payment(tenant):
     from tests.billing.payment_support import mark_paid, ordered_invoice
 
@@ -632,6 +664,9 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "deals:list": ListRoute(_deal),
     "billing:order-list": ListRoute(_order),
     "billing:credits": ListRoute(_credit_entry),
+    "billing:mdf": ListRoute(_mdf_claim),
+    "api:mdf": ListRoute(_mdf_claim),
+    "api:mdf-requests": ListRoute(_mdf_claim),
     "api:credits-list": ListRoute(_credit_entry),
     "billing:renewals": ListRoute(_renewal_due, query="?days=366"),
     "api:renewals-list": ListRoute(_renewal_due, query="?days=366"),
@@ -666,6 +701,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:billing_taxrate_changelist": ListRoute(_tax_rate, caller=STAFF),
     "admin:billing_invoice_changelist": ListRoute(_invoice, caller=STAFF),
     "admin:billing_paymentproof_changelist": ListRoute(_payment_proof, caller=STAFF),
+    "admin:billing_mdfrequest_changelist": ListRoute(_mdf_claim, caller=STAFF),
+    "admin:billing_mdfbudget_changelist": ListRoute(_mdf_budget, caller=STAFF),
     "admin:billing_invoicepayment_changelist": ListRoute(_invoice_payment, caller=STAFF),
     "admin:billing_currencyrate_changelist": ListRoute(_currency_rate, caller=STAFF),
     "admin:billing_billingaccount_changelist": ListRoute(_billing_account, caller=STAFF),
