@@ -20,13 +20,16 @@ _READ = frozenset(
         "billing.view_invoiceline",
         "billing.view_currencyrate",
         "billing.view_creditentry",
+        "billing.view_mdfbudget",
+        "billing.view_mdfrequest",
+        "billing.view_mdfclaimfile",
     }
 )
 
 #: Finance keeps the VAT and currency rates (billing.services.tax_rates, currency_rates),
 #: reviews payments (the proofs partners upload, marking invoices paid:
-#: billing.services.payments) and corrects invoices by credit note
-#: (billing.services.credit_notes).
+#: billing.services.payments), corrects invoices by credit note
+#: (billing.services.credit_notes) and marks approved marketing fund claims paid.
 FINANCE = _READ | {
     "billing.change_taxrate",
     "billing.change_currencyrate",
@@ -34,10 +37,18 @@ FINANCE = _READ | {
     "billing.view_invoicepayment",
     "billing.review_payments",
     "billing.issue_credit_notes",
+    "billing.pay_mdf",
+}
+
+#: The programme manager sets partners' marketing budgets and decides their requests and
+#: claims (billing.services.mdf); finance pays the approved claims (above).
+PROGRAMME = _READ | {
+    "billing.set_mdf_budgets",
+    "billing.review_mdf",
 }
 
 PERMISSIONS = {
     CHANNEL_REVIEWER: _READ,
     CHANNEL_FINANCE: FINANCE,
-    PROGRAMME_MANAGER: _READ,
+    PROGRAMME_MANAGER: PROGRAMME,
 }

@@ -4,8 +4,9 @@
   never saved directly; the list shows each budget's figures.
 * Requests: the review queue (requests and claims awaiting a decision, oldest first, with
   their age in business days against ``MDF_REVIEW_DAYS``), and the decisions through
-  intermediate pages: approve or reject a request, approve or reject a claim, mark paid
-  (``billing.review_mdf``: offered only to those who have it, refused by the services).
+  intermediate pages: approve or reject a request, approve or reject a claim
+  (``billing.review_mdf``), mark paid (``billing.pay_mdf``): offered only to those who
+  have the permission, refused otherwise, and refused again by the services.
   The claim's files download as attachments to whoever may view requests.
 """
 
@@ -18,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from billing.models import MdfBudget, MdfClaimFile, MdfRequest
 from billing.selectors.mdf import (
@@ -32,6 +33,7 @@ from billing.selectors.mdf import (
 )
 from billing.services.mdf import (
     BUDGET_PERMISSION,
+    PAY_PERMISSION,
     REASON_MAX,
     REVIEW_PERMISSION,
     mdf_budget_set,
@@ -139,13 +141,13 @@ class ClaimFileInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, obj.original_name)
 
 
-#: The decisions: url part -> (label, the status it is taken from).
+#: The decisions: url part -> (label, the status it is taken from, the permission).
 DECISIONS = {
-    "approve": ("Approve request", S.SUBMITTED),
-    "reject": ("Reject request", S.SUBMITTED),
-    "approve-claim": ("Approve claim", S.CLAIMED),
-    "reject-claim": ("Reject claim", S.CLAIMED),
-    "mark-paid": ("Mark paid", S.CLAIM_APPROVED),
+    "approve": ("Approve request", S.SUBMITTED, REVIEW_PERMISSION),
+    "reject": ("Reject request", S.SUBMITTED, REVIEW_PERMISSION),
+    "approve-claim": ("Approve claim", S.CLAIMED, REVIEW_PERMISSION),
+    "reject-claim": ("Reject claim", S.CLAIMED, REVIEW_PERMISSION),
+    "mark-paid": ("Mark paid", S.CLAIM_APPROVED, PAY_PERMISSION),
 }
 
 
@@ -174,7 +176,6 @@ class MdfRequestAdmin(ReviewDecisionMixin, AuditTrailMixin, admin.ModelAdmin):
         "currency",
         "expected_result",
         "status",
-        "decisions",
         "submitted_by",
         "submitted_at",
         "decided_by",
@@ -191,6 +192,7 @@ class MdfRequestAdmin(ReviewDecisionMixin, AuditTrailMixin, admin.ModelAdmin):
         "paid_by",
     ]
     readonly_fields = fields
+    change_form_template = "admin/billing/mdfrequest/change_form.html"
 
     def has_add_permission(self, request):
         return False
@@ -200,9 +202,6 @@ class MdfRequestAdmin(ReviewDecisionMixin, AuditTrailMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def may_review(self, request) -> bool:
-        return has_staff_permission(request, REVIEW_PERMISSION)
 
     @admin.display(description="cost", ordering="cost")
     def cost_label(self, obj):
@@ -219,23 +218,18 @@ class MdfRequestAdmin(ReviewDecisionMixin, AuditTrailMixin, admin.ModelAdmin):
         days, late = mdf_review_age(obj)
         return waiting_html(days, MDF_REVIEW_DAYS, late, unit="business days")
 
-    @admin.display(description="decide")
-    def decisions(self, obj):
-        if obj is None:
-            return "—"
-        links = [
+    def decisions_for(self, request, obj) -> list[tuple[str, str]]:
+        """The decisions ``request``'s user may take on ``obj`` now: (url, label)."""
+        return [
             (reverse(f"admin:billing_mdfrequest_{part.replace('-', '_')}", args=[obj.pk]), label)
-            for part, (label, status) in DECISIONS.items()
-            if obj.status == status
+            for part, (label, status, permission) in DECISIONS.items()
+            if obj.status == status and has_staff_permission(request, permission)
         ]
-        return (
-            format_html_join(" · ", '<a class="button" href="{}">{}</a>', links) if links else "—"
-        )
 
-    def get_fields(self, request, obj=None):
-        # The decisions are offered only to those who may take them.
-        fields = list(super().get_fields(request, obj))
-        return fields if self.may_review(request) else [f for f in fields if f != "decisions"]
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["mdf_decisions"] = self.decisions_for(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
         return [
@@ -268,10 +262,10 @@ class MdfRequestAdmin(ReviewDecisionMixin, AuditTrailMixin, admin.ModelAdmin):
         )
 
     def _decision_view(self, part):
-        label, _ = DECISIONS[part]
+        label, _, permission = DECISIONS[part]
 
         def view(request, pk):
-            if not self.may_review(request):
+            if not has_staff_permission(request, permission):
                 raise PermissionDenied
             obj = get_object_or_404(MdfRequest, pk=pk)
             actor = request.user

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-submitted_at'],
-                'permissions': [('review_mdf', 'Can decide marketing fund requests and claims')],
+                'permissions': [('review_mdf', 'Can decide marketing fund requests and claims'), ('pay_mdf', 'Can mark approved marketing fund claims paid')],
             },
         ),
         migrations.CreateModel(

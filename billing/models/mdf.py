@@ -89,7 +89,10 @@ class MdfRequest(TenantOwnedModel):
 
     class Meta:
         ordering = ["-submitted_at"]
-        permissions = [("review_mdf", "Can decide marketing fund requests and claims")]
+        permissions = [
+            ("review_mdf", "Can decide marketing fund requests and claims"),
+            ("pay_mdf", "Can mark approved marketing fund claims paid"),
+        ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(cost__gt=0), name="mdf_request_cost_positive"),

@@ -4,8 +4,9 @@ approves the claim and marks it paid. The page, the API and the admin all call t
 
 * Who: requests and claims by the organisation's administrators and sales people
   (``roles.MANAGE_MDF``) of an eligible organisation (billing.selectors.mdf.mdf_eligible);
-  budgets set by staff with ``billing.set_mdf_budgets``; every other decision by staff
-  with ``billing.review_mdf``, checked here whoever calls.
+  budgets set by staff with ``billing.set_mdf_budgets``; requests and claims decided with
+  ``billing.review_mdf``; claims marked paid with ``billing.pay_mdf``; checked here
+  whoever calls.
 * Money: what a request holds is billing.selectors.mdf's rule. A request (and a budget
   change) locks the budget row first and reads the remaining amount under the lock, so
   concurrent requests are taken one at a time and the remaining budget never goes below
@@ -35,6 +36,7 @@ from portal.permissions import require_staff_permission
 
 REVIEW_PERMISSION = "billing.review_mdf"
 BUDGET_PERMISSION = "billing.set_mdf_budgets"
+PAY_PERMISSION = "billing.pay_mdf"
 NOT_ALLOWED = "Only your organisation's administrators and sales people request marketing funds."
 NOT_ELIGIBLE = "Your partner type and tier do not include marketing development funds."
 NO_PERMISSION = "Deciding on marketing funds needs the channel team's permission to review them."
@@ -411,8 +413,11 @@ def mdf_claim_decide(*, actor, request: MdfRequest, approve: bool, reason: str =
 
 
 def mdf_mark_paid(*, actor, request: MdfRequest) -> MdfRequest:
-    """Record that the approved claim was paid (its claimed amount)."""
-    require_staff_permission(actor, REVIEW_PERMISSION, NO_PERMISSION)
+    """Record that the approved claim was paid (its claimed amount): finance's
+    (``billing.pay_mdf``)."""
+    require_staff_permission(
+        actor, PAY_PERMISSION, "Marking claims paid needs the channel team's permission to pay."
+    )
     with transaction.atomic():
         _, request = _lock_request(request.pk)
         _expect(request, S.CLAIM_APPROVED)

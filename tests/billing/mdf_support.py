@@ -12,7 +12,7 @@ from billing.services.mdf import mdf_budget_set, mdf_request_submit
 from tests.factories import staff_user
 from tests.tenancy_support import observer
 
-REVIEWER_PERMISSIONS = ("billing.review_mdf", "billing.view_mdfrequest")
+REVIEWER_PERMISSIONS = ("billing.review_mdf", "billing.view_mdfrequest", "billing.pay_mdf")
 
 
 def reviewer(**fields):

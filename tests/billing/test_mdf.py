@@ -363,3 +363,101 @@ def test_the_page_shows_the_figures_and_takes_a_request(msp):
 def test_the_page_says_when_not_eligible(partner):
     small = partner("reseller", tier=1)
     assert 'id="mdf-not-eligible"' in small.browser().get("/space/mdf/").content.decode()
+
+
+def test_paying_needs_the_finance_permission(msp, private_root):
+    request = submitted(msp)
+    decider = staff_user("billing.review_mdf")
+    with observer():
+        mdf_request_decide(actor=decider, request=request, approve=True)
+        mdf_claim_submit(
+            organisation=msp.organisation,
+            actor=msp.admin,
+            role="admin",
+            request_id=request.pk,
+            amount="500.00",
+            files=[upload(PDF)],
+        )
+        mdf_claim_decide(actor=decider, request=request, approve=True)
+        with pytest.raises(Forbidden):
+            mdf_mark_paid(actor=decider, request=request)
+        mdf_mark_paid(actor=staff_user("billing.pay_mdf"), request=request)
+
+
+# --- the admin ----------------------------------------------------------------------------
+
+
+def test_the_admin_queue_decisions_and_files(
+    msp, private_root, client, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Permission
+
+    from portal.admin_site import review_queue_rows
+
+    request = submitted(msp)
+    staff = reviewer()
+    staff.user_permissions.add(Permission.objects.get(codename="view_mdfrequest"))
+    rows = {row.label: row for row in review_queue_rows(staff)}
+    assert rows["Marketing fund requests and claims"].waiting == 1
+    client.force_login(staff)
+    listing = client.get("/admin/billing/mdfrequest/")
+    assert listing.status_code == 200
+    assert "of 5 business days" in listing.content.decode()
+    page = client.get(f"/admin/billing/mdfrequest/{request.pk}/change/").content.decode()
+    assert "Approve request" in page
+    assert "Mark paid" not in page
+    # Rejecting goes through its form: the reason is required.
+    url = f"/admin/billing/mdfrequest/{request.pk}/reject/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"text": ""}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"text": "Not this quarter"}).status_code == 302
+    with observer():
+        request.refresh_from_db()
+    assert request.status == MdfRequest.Status.REJECTED
+    assert "Not this quarter" in mail.outbox[-1].body
+
+    # Another request, approved and claimed: staff download the claim's file.
+    other = submitted(msp)
+    approve = f"/admin/billing/mdfrequest/{other.pk}/approve/"
+    assert client.post(approve).status_code == 302
+    with observer():
+        mdf_claim_submit(
+            organisation=msp.organisation,
+            actor=msp.admin,
+            role="admin",
+            request_id=other.pk,
+            amount="100.00",
+            files=[upload(PDF, "x.pdf")],
+        )
+        claim_file = MdfClaimFile.objects.get(request=other)
+    download = client.get(f"/admin/billing/mdfrequest/files/{claim_file.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_the_admin_refuses_staff_without_the_permission(msp, client):
+    request = submitted(msp)
+    client.force_login(staff_user("billing.view_mdfrequest"))
+    page = client.get(f"/admin/billing/mdfrequest/{request.pk}/change/").content.decode()
+    assert "Approve request" not in page
+    assert client.post(f"/admin/billing/mdfrequest/{request.pk}/approve/").status_code == 403
+    with observer():
+        request.refresh_from_db()
+    assert request.status == MdfRequest.Status.SUBMITTED
+
+
+def test_the_admin_sets_budgets_through_the_service(msp, client):
+    client.force_login(staff_user("billing.set_mdf_budgets", "billing.view_mdfbudget"))
+    other = msp.organisation
+    with observer():
+        budget = MdfBudget.objects.get(organisation=other)
+    response = client.post(
+        f"/admin/billing/mdfbudget/{budget.pk}/change/",
+        {"amount": "12000.00", "currency": "EUR"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with observer():
+        budget.refresh_from_db()
+        assert AuditEvent.objects.filter(action="mdf_budget.set").count() == 2
+    assert budget.amount == D("12000.00")
