@@ -114,6 +114,7 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
             "NFR licences",
             "Invoices",
             "First-sale credit",
+            "Marketing funds",
             "Training",
             "Agreement",
             "Documents",

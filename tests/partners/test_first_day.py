@@ -107,7 +107,7 @@ def test_training_and_the_agreement_are_in_the_navigation_grouped(tenants):
         "Contact requests",
     ]
     assert by_label["Customers"][:4] == ["Licences", "Renewals", "Trials / PoC", "NFR licences"]
-    assert by_label["Money"] == ["Invoices", "First-sale credit"]
+    assert by_label["Money"] == ["Invoices", "First-sale credit", "Marketing funds"]
     # Groups with no built page are not shown: no promise of what does not exist yet.
     assert all(group.links for group in groups)
     active = [link.label for group in groups for link in group.links if link.active]
