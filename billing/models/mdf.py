@@ -35,6 +35,7 @@ class MdfBudget(TenantOwnedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "marketing budget"
         ordering = ["-year"]
         permissions = [("set_mdf_budgets", "Can set partners' marketing development budgets")]
         constraints = [
@@ -88,6 +89,7 @@ class MdfRequest(TenantOwnedModel):
     )
 
     class Meta:
+        verbose_name = "marketing fund request"
         ordering = ["-submitted_at"]
         permissions = [
             ("review_mdf", "Can decide marketing fund requests and claims"),
@@ -141,6 +143,7 @@ class MdfClaimFile(TenantOwnedModel):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "marketing fund claim file"
         ordering = ["uploaded_at"]
 
     def __str__(self):
