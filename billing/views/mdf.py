@@ -23,6 +23,12 @@ def _page(request, *, form=None, claim_form=None, claim_for=None, status=200):
     organisation = request.caller.organisation
     budget = budget_of(organisation)
     page = page_of(request, requests_of(organisation) if budget else MdfRequest.objects.none())
+    for item in page.object_list:
+        if item.status == MdfRequest.Status.APPROVED:
+            # Each approved request has its claim form, with ids of its own.
+            item.claim_form = (
+                claim_form if claim_for == item.pk and claim_form else _claim_form(item.pk)
+            )
     return render(
         request,
         "billing/mdf/page.html",
@@ -33,12 +39,14 @@ def _page(request, *, form=None, claim_form=None, claim_for=None, status=200):
             "page_obj": page,
             "requests": page.object_list,
             "form": form or MdfRequestForm(),
-            "claim_form": claim_form or MdfClaimForm(),
             "claim_for": claim_for,
-            "blank_claim_form": MdfClaimForm(),
         },
         status=status,
     )
+
+
+def _claim_form(pk, *args):
+    return MdfClaimForm(*args, auto_id=f"id_claim_{pk}_%s")
 
 
 def _form_error(form, exc: DomainError, request):
@@ -77,7 +85,7 @@ def mdf_claim(request, pk):
     mdf_request = get_for_tenant_or_404(MdfRequest.objects.all(), organisation, pk=pk)
     if request.method != "POST":
         return _page(request, claim_for=mdf_request.pk)
-    form = MdfClaimForm(request.POST, request.FILES)
+    form = _claim_form(mdf_request.pk, request.POST, request.FILES)
     if form.is_valid():
         try:
             mdf_claim_submit(

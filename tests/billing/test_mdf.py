@@ -461,3 +461,25 @@ def test_the_admin_sets_budgets_through_the_service(msp, client):
         budget.refresh_from_db()
         assert AuditEvent.objects.filter(action="mdf_budget.set").count() == 2
     assert budget.amount == D("12000.00")
+
+
+def test_the_page_takes_a_claim_with_its_files(msp, private_root):
+    request = submitted(msp, "800.00")
+    with observer():
+        mdf_request_decide(actor=reviewer(), request=request, approve=True)
+    web = msp.browser()
+    page = web.get("/space/mdf/").content.decode()
+    assert f'id="id_claim_{request.pk}_amount"' in page
+    url = f"/space/mdf/requests/{request.pk}/claim/"
+    refused = web.post(url, {"amount": "900.00", "files": upload(PDF)})
+    assert refused.status_code == 400
+    assert "At most the approved cost" in refused.content.decode()
+    fake = web.post(url, {"amount": "700.00", "files": upload(EXE, "r.pdf")})
+    assert fake.status_code == 400
+    assert "PDF, PNG or JPEG" in fake.content.decode()
+    done = web.post(url, {"amount": "700.00", "files": [upload(PDF), upload(PDF, "b.pdf")]})
+    assert done.status_code == 302
+    with observer():
+        request.refresh_from_db()
+        assert request.claim_files.count() == 2
+    assert request.status == MdfRequest.Status.CLAIMED
