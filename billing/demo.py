@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from billing.demo_credits import seed_credits
+from billing.demo_mdf import seed_mdf
 from billing.demo_payments import seed_payments
 from billing.models import BillingAccount, InvoiceDocument, Quote, ResellerDiscount
 from billing.services.accounts import billing_account_update
@@ -236,6 +237,7 @@ def seed_billing(stdout) -> None:
     )
     stdout.write(f"  billing: {_seed_invoice_documents()} invoice PDFs rendered")
     seed_payments(stdout)
+    seed_mdf(stdout)
 
 
 def _seed_invoice_documents() -> int:
