@@ -14,6 +14,7 @@ from tests.routes import (
     directory,
     invoices,
     licences,
+    marketing,
     onboarding,
     orders,
     payments,
@@ -45,6 +46,7 @@ ROUTES: dict[str, object] = {
     **invoices.ROUTES,
     **payments.ROUTES,
     **credits.ROUTES,
+    **marketing.ROUTES,
 }
 
 GROUPS = site.GROUPS
