@@ -10,7 +10,11 @@ from django.db.models.functions import Coalesce
 from partners.models import AssetDownload, MarketingAsset
 from partners.services.marketing import FORMATS_IN_WORDS, asset_file_check, asset_save
 from portal.errors import DomainError
-from portal.service_admin import ServiceModelAdmin, ServiceValidatedForm
+from portal.service_admin import (
+    ServiceModelAdmin,
+    ServiceValidatedForm,
+    has_staff_permission,
+)
 
 
 class MarketingAssetForm(ServiceValidatedForm):
@@ -62,6 +66,12 @@ class AssetDownloadInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # The counts are part of the asset's page: whoever may see the asset sees them.
+        return has_staff_permission(request, "partners.view_marketingasset") or (
+            has_staff_permission(request, "partners.change_marketingasset")
+        )
 
 
 @admin.register(MarketingAsset)
@@ -142,5 +152,6 @@ class MarketingAssetAdmin(ServiceModelAdmin):
         )
 
     def save_related(self, request, form, formsets, change):
-        # The service set the partner types; the inline is read-only.
-        pass
+        # The service set the partner types; the read-only inline saves nothing.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
