@@ -136,6 +136,10 @@ class MarketingAssetAdmin(ServiceModelAdmin):
     def total_downloads(self, obj) -> int:
         return getattr(obj, "_total", 0)
 
+    def has_delete_permission(self, request, obj=None):
+        # An asset is withdrawn by unpublishing it: its download counts stay.
+        return False
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         asset_save(
