@@ -1,6 +1,15 @@
 """The partners app's API routes; each area keeps its own list in partners/api/<area>.py."""
 
-from partners.api import activity, applications, contact, directory, me, team, training
+from partners.api import (
+    activity,
+    applications,
+    contact,
+    directory,
+    marketing,
+    me,
+    team,
+    training,
+)
 
 urlpatterns = [
     *me.urlpatterns,
@@ -10,4 +19,5 @@ urlpatterns = [
     *training.urlpatterns,
     *activity.urlpatterns,
     *contact.urlpatterns,
+    *marketing.urlpatterns,
 ]

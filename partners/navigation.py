@@ -48,6 +48,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("partners:training", "Training", "programme", roles=roles.VIEW_TRAINING),
     NavEntry("partners:agreement", "Agreement", "programme", pending=True),
     NavEntry("partners:documents", "Documents", "programme", pending=True),
+    NavEntry("partners:marketing", "Marketing center", "programme", roles=roles.USE_MARKETING),
     NavEntry("licensing:catalogue", "Products & prices", "sell"),
     NavEntry("billing:pricing", "Price calculator", "sell"),
     NavEntry("billing:quote-list", "Quotes", "sell"),

@@ -32,6 +32,8 @@ NOTIFY_LICENCE_EXPIRY = frozenset({ADMIN, SALES})
 NOTIFY_RENEWALS = frozenset({ADMIN, SALES})
 #: Follow the people's sales training and technical certifications against the tier.
 VIEW_TRAINING = frozenset({ADMIN})
+#: Browse and download the marketing center's assets (logos, badges, case studies).
+USE_MARKETING = ALL
 #: Read the organisation's activity feed (its audit trail).
 VIEW_ACTIVITY = frozenset({ADMIN})
 #: Read (and mark read) what visitors wrote through the locator: leads for sales too.

@@ -17,6 +17,7 @@ _READ = _perms(
     "view_partnerprofile",
     "view_membership",
     "view_agreement",
+    "view_marketingasset",
     *(f"view_{model}" for model in _PROGRAMME_MODELS),
 )
 
@@ -47,6 +48,9 @@ PROGRAMME_MANAGER_PERMS = (
         "change_invitation",
         "change_membership",
         "delete_membership",
+        # The marketing center's assets (partners.services.marketing.asset_save).
+        "add_marketingasset",
+        "change_marketingasset",
     )
 )
 

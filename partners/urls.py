@@ -10,6 +10,7 @@ from partners.views import (
     applications,
     contact,
     directory,
+    marketing,
     profile,
     team,
     training,
@@ -24,6 +25,7 @@ space_urlpatterns = [
     *training.urlpatterns,
     *activity.urlpatterns,
     *contact.urlpatterns,
+    *marketing.urlpatterns,
 ]
 
 urlpatterns = [

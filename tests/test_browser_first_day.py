@@ -118,6 +118,7 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
             "Training",
             "Agreement",
             "Documents",
+            "Marketing center",
             "Company profile",
             "Billing account",
             "Team",

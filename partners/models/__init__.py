@@ -1,5 +1,6 @@
 from partners.models.applications import PartnerApplication
 from partners.models.contact import ContactRequest
+from partners.models.marketing import AssetDownload, MarketingAsset
 from partners.models.organisations import (
     Agreement,
     Invitation,
@@ -19,11 +20,13 @@ from partners.models.training import SalesTraining, TechnicalCertification
 
 __all__ = [
     "Agreement",
+    "AssetDownload",
     "ContactRequest",
     "DiscountRule",
     "EmbargoedTerritory",
     "EngagementModel",
     "Invitation",
+    "MarketingAsset",
     "Membership",
     "Organisation",
     "PartnerApplication",

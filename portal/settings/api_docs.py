@@ -20,6 +20,11 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Training", "Sales training and technical certifications.", ("training",)),
     ("Activity", "The organisation's audit trail (administrators).", ("activity",)),
     (
+        "Marketing",
+        "The marketing center: assets for your partner type and tier, and their download.",
+        ("assets",),
+    ),
+    (
         "Catalogue",
         "The programme's products and plans: prices, quantity limits and entitlements.",
         ("products",),

@@ -374,6 +374,9 @@ REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=5 * 1024 * 10
 # limit with room for the form around it, so that a file just over it gets the form's
 # clear message rather than the 413.
 PAYMENT_PROOF_MAX_BYTES = env.int("PAYMENT_PROOF_MAX_BYTES", default=4 * 1024 * 1024)
+# A marketing asset uploaded by the channel team in the admin (partners.services.marketing):
+# below the body limit too, for the same reason.
+MARKETING_ASSET_MAX_BYTES = env.int("MARKETING_ASSET_MAX_BYTES", default=4 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10

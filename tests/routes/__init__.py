@@ -15,6 +15,7 @@ from tests.routes import (
     invoices,
     licences,
     mdf,
+    marketing,
     onboarding,
     orders,
     payments,
@@ -47,6 +48,7 @@ ROUTES: dict[str, object] = {
     **payments.ROUTES,
     **credits.ROUTES,
     **mdf.ROUTES,
+    **marketing.ROUTES,
 }
 
 GROUPS = site.GROUPS

@@ -62,6 +62,17 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
     "licensing.api.evaluation.StaffEvaluationList": (STAFF, _STAFF_LICENSING),
     "licensing.api.evaluation.StaffEvaluationApprove": (STAFF, _STAFF_LICENSING),
     "licensing.api.evaluation.StaffEvaluationReject": (STAFF, _STAFF_LICENSING),
+    "partners.api.marketing.AssetListView": (
+        MEMBER,
+        "programme data, not tenant rows: the assets the caller's programme, type and tier "
+        "may see (partners.selectors.marketing.assets_visible_to) with the caller's own "
+        "download counts only",
+    ),
+    "partners.api.marketing.AssetDownloadView": (
+        MEMBER,
+        "an asset the caller may see (assets_visible_to, 404 otherwise), counted for the "
+        "caller's own organisation",
+    ),
     "licensing.api.catalogue.ProductListView": (
         MEMBER,
         "programme data, not tenant rows: the active catalogue of the caller's own "

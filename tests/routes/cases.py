@@ -64,6 +64,9 @@ class _MemberRoute:
     #: two-tier sale): the distributor's invoice is written in the same transaction, so its
     #: rows of ``SUPPLIER_INVOICE_TABLES`` may change, and nothing else of it.
     invoices_supplier: bool = False
+    #: Tables an allowed GET records itself in, for the caller's own organisation only (a
+    #: download counted per partner): its rows of them may change, nothing else.
+    counted_reads: frozenset[str] = frozenset()
 
     def allows(self, method: str, *, role: str, status: str, partner_type: str = "") -> bool:
         return (

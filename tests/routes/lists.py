@@ -30,6 +30,7 @@ from partners.models import (
     Organisation,
     PartnerApplication,
 )
+from partners.services.marketing import asset_download_record
 from portal.audit.services import audit_record
 from portal.models import OutboxTask
 from tests.billing.factories import place_order, sellable_product
@@ -49,6 +50,7 @@ from tests.licensing.factories_links import binder_of, bound_licence, redeem
 from tests.licensing.factories_trials import evaluation_request, extension_request, issue_trial
 from tests.partners.factories_contact import ContactRequestFactory
 from tests.partners.factories_directory import PartnerProfileFactory, listed_partner
+from tests.partners.factories_marketing import asset_of
 from tests.partners.factories_onboarding import AgreementFactory, PartnerApplicationFactory
 from tests.partners.factories_team import InvitationFactory, member_of
 from tests.partners.factories_training import (
@@ -253,6 +255,23 @@ def _embargo(tenant):
             region_code=f"UA-{n}",
             region_name=f"Region {n}",
         )
+
+
+def _marketing_asset(tenant):
+    """An asset the tenant sees, every other one downloaded by it (its count shown)."""
+    asset = asset_of(tenant)
+    if _n() % 2:
+        asset_download_record(organisation=tenant.organisation, asset=asset)
+    return asset
+
+
+def _any_marketing_asset(tenant):
+    """An asset downloaded by two partners (the changelist's counts and totals)."""
+    asset = asset_of(tenant)
+    with observer():
+        for organisation in (tenant.organisation, OrganisationFactory()):
+            asset_download_record(organisation=organisation, asset=asset)
+    return asset
 
 
 def _any_sales_training(tenant):
@@ -636,6 +655,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "api:activity-list": ListRoute(_audit_event),
     "api:contact-requests-list": ListRoute(_contact_request),
     "api:products-list": ListRoute(_product),
+    "api:assets-list": ListRoute(_marketing_asset),
     "api:licences-list": ListRoute(_licence),
     "api:deals-list": ListRoute(_deal),
     "api:deals-export": ListRoute(_deal),
@@ -659,6 +679,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:documents": ListRoute(_document_rows),
     "partners:contact_requests": ListRoute(_contact_request),
     "licensing:catalogue": ListRoute(_product),
+    "partners:marketing": ListRoute(_marketing_asset),
     "licensing:licences": ListRoute(_licence),
     "partners:locator": ListRoute(_listed_partner, caller=ANONYMOUS),
     "deals:list": ListRoute(_deal),
@@ -733,6 +754,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:partners_tier_changelist": ListRoute(_tier, caller=STAFF),
     "admin:partners_discountrule_changelist": ListRoute(_discount_rule, caller=STAFF),
     "admin:partners_embargoedterritory_changelist": ListRoute(_embargo, caller=STAFF),
+    "admin:partners_marketingasset_changelist": ListRoute(_any_marketing_asset, caller=STAFF),
     "admin:partners_salestraining_changelist": ListRoute(_any_sales_training, caller=STAFF),
     "admin:partners_technicalcertification_changelist": ListRoute(_any_certification, caller=STAFF),
     "admin:licensing_product_changelist": ListRoute(_product, caller=STAFF),
