@@ -15,6 +15,7 @@ from partners.models.programme import (
     Programme,
     Tier,
 )
+from partners.models.sessions import Session, SessionRegistration
 from partners.models.training import SalesTraining, TechnicalCertification
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "PartnerType",
     "Programme",
     "SalesTraining",
+    "Session",
+    "SessionRegistration",
     "TechnicalCertification",
     "Tier",
 ]
