@@ -86,7 +86,8 @@ def _context(registration: SessionRegistration) -> dict:
         "name": registration.person_name,
         "session": session,
         "kind": session.get_kind_display(),
-        "local_start": session.local_start,
+        # Naive, so templates show it as it is (not turned into the current time zone).
+        "local_start": session.local_start.replace(tzinfo=None),
         "sessions_url": settings.PORTAL_BASE_URL + "/space/sessions/",
     }
 

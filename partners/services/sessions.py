@@ -228,7 +228,7 @@ def attendance_record(
         raise Conflict("Attendance is recorded once the session has started.", code="not_started")
     wanted = {str(pk) for pk in attended_ids}
     registrations = list(
-        SessionRegistration.objects.select_for_update()
+        SessionRegistration.objects.select_for_update(of=("self",))
         .select_related("organisation", "membership")
         .filter(session=session)
         .exclude(status=SessionRegistration.Status.CANCELLED)
