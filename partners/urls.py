@@ -11,6 +11,7 @@ from partners.views import (
     contact,
     directory,
     profile,
+    sessions,
     team,
     training,
 )
@@ -22,6 +23,7 @@ space_urlpatterns = [
     *team.urlpatterns,
     *profile.urlpatterns,
     *training.urlpatterns,
+    *sessions.urlpatterns,
     *activity.urlpatterns,
     *contact.urlpatterns,
 ]
