@@ -1,3 +1,9 @@
 """The channel team's admin for the partners app, one module per area."""
 
-from partners.admin import applications, organisations, programme, training  # noqa: F401
+from partners.admin import (  # noqa: F401
+    applications,
+    organisations,
+    programme,
+    sessions,
+    training,
+)

@@ -321,3 +321,79 @@ def attendance_import(
     )
     unknown = tuple(e for e in emails if e not in by_email)
     return AttendanceResult(attended=result.attended, absent=0, unknown=unknown)
+
+
+# --- scheduling (the channel team, in the admin) -----------------------------------------
+
+SESSION_AUDITED = [
+    "title",
+    "kind",
+    "starts_at",
+    "time_zone",
+    "duration_minutes",
+    "capacity",
+    "online_link",
+    "place",
+    "min_tier_level",
+    "certification_name",
+    "certification_validity_months",
+    "pes_points",
+    "status",
+]
+
+
+def session_validate(*, session: Session) -> None:
+    """A session's own rules: a link or a place; a certification only for technical
+    trainings, with its validity; never fewer seats than people already registered."""
+    if not session.online_link and not session.place.strip():
+        raise DomainError(
+            "Give the online link or the place.", field="online_link", code="required"
+        )
+    if session.certification_name.strip():
+        if session.kind != Session.Kind.TECHNICAL_TRAINING:
+            raise DomainError(
+                "Only technical trainings give a certification.",
+                field="certification_name",
+                code="not_technical",
+            )
+        if not session.certification_validity_months:
+            raise DomainError(
+                "Say for how many months the certification is valid.",
+                field="certification_validity_months",
+                code="required",
+            )
+    if session.pk and session.capacity < session.seats_taken:
+        raise DomainError(
+            f"{session.seats_taken} people are registered: the capacity cannot be lower.",
+            field="capacity",
+            code="below_registrations",
+        )
+
+
+@transaction.atomic
+def session_save(*, actor, session: Session) -> Session:
+    """Schedule a session or save its changes (the admin's form fills ``session``)."""
+    require_staff_permission(
+        actor,
+        "partners.change_session" if session.pk else "partners.add_session",
+        "Scheduling sessions needs the channel team's permission for it.",
+    )
+    if session.pk:
+        stored = _lock_session(session.pk)
+        session.seats_taken = stored.seats_taken
+        before = {field: str(getattr(stored, field)) for field in SESSION_AUDITED}
+    else:
+        before = {}
+    session_validate(session=session)
+    session.save()
+    after = {field: str(getattr(session, field)) for field in SESSION_AUDITED}
+    audit_record(
+        actor=actor,
+        action="session.changed" if before else "session.scheduled",
+        obj=session,
+        organisation=None,
+        before=before,
+        after=after,
+        summary=f"Session {session.title} " + ("changed" if before else "scheduled"),
+    )
+    return session
