@@ -217,3 +217,28 @@ def test_capacity_holds_when_many_register_at_once(vates_committed):
     assert session.seats_taken == 5
     with observer():
         assert SessionRegistration.objects.filter(session=session).count() == 5
+
+
+@pytest.mark.django_db
+def test_scheduling_checks_its_rules_and_is_audited():
+    from partners.services.sessions import session_save
+    from portal.errors import DomainError
+
+    manager = staff_user("partners.add_session", "partners.change_session", email="pm@v.example")
+    session = Session(
+        title="Ops webinar",
+        kind=Session.Kind.WEBINAR,
+        starts_at=NOW + datetime.timedelta(days=3),
+        capacity=5,
+        certification_name="Not for webinars",
+        online_link="https://meet.example/ops",
+    )
+    with system_context("staff:test"), pytest.raises(DomainError) as raised:
+        session_save(actor=manager, session=session)
+    assert raised.value.field == "certification_name"
+    session.certification_name = ""
+    with system_context("staff:test"):
+        session_save(actor=manager, session=session)
+        with pytest.raises(Forbidden):
+            session_save(actor=_recorder(), session=session)
+        assert AuditEvent.objects.filter(action="session.scheduled").count() == 1
