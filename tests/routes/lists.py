@@ -677,6 +677,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "favicon.ico": NotAList("a redirect to a static file"),
     "vendor_logo": NotAList("one image file"),
     "admin:billing_taxrate_changelist": ListRoute(_tax_rate, caller=STAFF),
+    "admin:partners_session_changelist": ListRoute(_session_rows, caller=STAFF),
     "admin:billing_invoice_changelist": ListRoute(_invoice, caller=STAFF),
     "admin:billing_paymentproof_changelist": ListRoute(_payment_proof, caller=STAFF),
     "admin:billing_invoicepayment_changelist": ListRoute(_invoice_payment, caller=STAFF),
