@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from partners.demo_marketing import seed_marketing
+from partners.demo_sessions import seed_sessions
 from partners.models import (
     Membership,
     Organisation,
@@ -187,6 +189,8 @@ def seed(*, stdout, password: str) -> None:
             )
     _seed_training(organisations["Northwind Distribution"])
     _seed_applications(vates, types)
+    seed_sessions(stdout=stdout)
+    seed_marketing(stdout)
     stdout.write(
         f"  partners: {len(organisations)} organisations, {len(ACCOUNTS)} accounts, "
         f"{len(APPLICATIONS)} applications"

@@ -10,6 +10,8 @@ def _perms(*codenames: str) -> frozenset[str]:
 
 
 _PROGRAMME_MODELS = ("programme", "partnertype", "tier", "discountrule", "embargoedterritory")
+#: Sessions (webinars, trainings) the programme managers schedule.
+_SESSION_MODELS = ("session",)
 
 #: Reading partners and the programme's rules: every channel-team role needs it.
 _READ = _perms(
@@ -30,6 +32,10 @@ REVIEWER = _READ | _perms(
     "view_technicalcertification",
     "record_certification",
     "retry_agreement_documents",
+    # Sessions and training: following registrations, recording attendance.
+    "view_session",
+    "view_sessionregistration",
+    "record_attendance",
 )
 
 FINANCE = _READ
@@ -39,6 +45,7 @@ PROGRAMME_MANAGER_PERMS = (
     | _perms(
         *(f"{verb}_{model}" for verb in ("add", "change", "delete") for model in _PROGRAMME_MODELS)
     )
+    | _perms(*(f"{verb}_{model}" for verb in ("add", "change") for model in _SESSION_MODELS))
     | _perms(
         # Partner organisations: type, tier, status (within the agreement rules), distributor.
         "change_organisation",

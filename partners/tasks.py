@@ -3,6 +3,7 @@ from celery import shared_task
 from partners.services.agreements import agreement_mark_failed, agreement_render_documents
 from partners.services.applications import application_send_reply_request
 from partners.services.contact import contact_request_notify
+from partners.services.session_emails import registration_confirm, session_reminders_send
 from partners.services.team import invitation_send
 from portal.tasks import render_or_mark_failed
 
@@ -58,3 +59,24 @@ def send_contact_request(*, contact_request_id: str, organisation_id: str) -> in
     """Email a visitor's message to the partner's administrators (ids only in the
     outbox: what the visitor wrote is read here, from the row)."""
     return contact_request_notify(contact_request_id=contact_request_id)
+
+
+@shared_task(
+    name="partners.send_session_confirmation",
+    tenancy="tenant",  # an email about one partner's registration: that tenant's context
+    autoretry_for=(OSError,),
+    max_retries=5,
+)
+def send_session_confirmation(*, registration_id: str, organisation_id: str) -> int:
+    """Email a registration's confirmation with the session's calendar file."""
+    return registration_confirm(registration_id=registration_id)
+
+
+@shared_task(
+    name="partners.remind_sessions",
+    tenancy="system",  # every partner's registrations: the job's named system context
+)
+def remind_sessions() -> int:
+    """Beat job: remind the people registered for sessions starting within a day
+    (idempotent: one reminder per registration however often it runs)."""
+    return session_reminders_send()

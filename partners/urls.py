@@ -12,6 +12,7 @@ from partners.views import (
     directory,
     marketing,
     profile,
+    sessions,
     team,
     training,
 )
@@ -23,6 +24,7 @@ space_urlpatterns = [
     *team.urlpatterns,
     *profile.urlpatterns,
     *training.urlpatterns,
+    *sessions.urlpatterns,
     *activity.urlpatterns,
     *contact.urlpatterns,
     *marketing.urlpatterns,

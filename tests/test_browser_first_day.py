@@ -116,6 +116,7 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
             "First-sale credit",
             "Marketing funds",
             "Training",
+            "Sessions & training",
             "Agreement",
             "Documents",
             "Marketing center",

@@ -5,5 +5,6 @@ from partners.admin import (  # noqa: F401
     marketing,
     organisations,
     programme,
+    sessions,
     training,
 )

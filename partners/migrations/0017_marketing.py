@@ -13,7 +13,7 @@ from portal.tenancy.operations import EnableTenantRLS
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0015_programme_payment_settings'),
+        ('partners', '0016_sessions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

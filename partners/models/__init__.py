@@ -16,6 +16,7 @@ from partners.models.programme import (
     Programme,
     Tier,
 )
+from partners.models.sessions import Session, SessionRegistration
 from partners.models.training import SalesTraining, TechnicalCertification
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "PartnerType",
     "Programme",
     "SalesTraining",
+    "Session",
+    "SessionRegistration",
     "TechnicalCertification",
     "Tier",
 ]

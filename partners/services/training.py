@@ -103,6 +103,32 @@ def sales_training_record(
         "partners.record_training",
         "Recording sales training needs the channel team's permission for it.",
     )
+    return sales_training_write(
+        actor=actor,
+        organisation=organisation,
+        attended_on=attended_on,
+        membership=membership,
+        person_name=person_name,
+        person_email=person_email,
+        session=session,
+        training=training,
+    )
+
+
+@transaction.atomic
+def sales_training_write(
+    *,
+    actor,
+    organisation: Organisation,
+    attended_on: datetime.date,
+    membership: Membership | None = None,
+    person_name: str = "",
+    person_email: str = "",
+    session: str = "",
+    training: SalesTraining | None = None,
+) -> SalesTraining:
+    """``sales_training_record`` once the caller's permission is checked (attendance of a
+    sales-training session writes through here, under ``partners.record_attendance``)."""
     person_record_validate(
         organisation=organisation,
         membership=membership,
@@ -153,6 +179,34 @@ def certification_record(
         "partners.record_certification",
         "Recording certifications needs the channel team's permission for it.",
     )
+    return certification_write(
+        actor=actor,
+        organisation=organisation,
+        name=name,
+        obtained_on=obtained_on,
+        expires_on=expires_on,
+        membership=membership,
+        person_name=person_name,
+        person_email=person_email,
+        certification=certification,
+    )
+
+
+@transaction.atomic
+def certification_write(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    obtained_on: datetime.date,
+    expires_on: datetime.date | None = None,
+    membership: Membership | None = None,
+    person_name: str = "",
+    person_email: str = "",
+    certification: TechnicalCertification | None = None,
+) -> TechnicalCertification:
+    """``certification_record`` once the caller's permission is checked (attendance of a
+    certifying session writes through here, under ``partners.record_attendance``)."""
     if not name.strip():
         raise DomainError("Name the certification.", field="name", code="required")
     certification_validate(

@@ -317,6 +317,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-credits": {"task": "billing.expire_credits", "schedule": 3600.0},
     # Idempotent: one reminder per licence, stage and end, however often it runs.
     "remind-renewals": {"task": "billing.remind_renewals", "schedule": 3600.0},
+    # Idempotent: one reminder per registration (the day before), however often it runs.
+    "remind-sessions": {"task": "partners.remind_sessions", "schedule": 3600.0},
 }
 # Sent outbox rows (task arguments: ids, addresses, names) are deleted after this long.
 OUTBOX_RETENTION = timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=7))

@@ -73,6 +73,8 @@ SYSTEM_CONTEXTS = frozenset(
         "task:billing.expire_credits",
         # Reminding every partner of its customers' licences due for renewal.
         "task:billing.remind_renewals",
+        # Reminding every partner's registered members of sessions starting within a day.
+        "task:partners.remind_sessions",
         # Finding a user's membership before the tenant is known (the request middleware).
         "tenancy-resolve",
         # Anonymous flows keyed by a secret token or creating a tenant-less row.

@@ -95,7 +95,13 @@ def test_a_pending_organisation_sees_only_the_signing_pages(tenants):
 def test_training_and_the_agreement_are_in_the_navigation_grouped(tenants):
     groups = space_navigation(role=roles.ADMIN, pending=False, path="/space/training/")
     by_label = {group.label: [link.label for link in group.links] for group in groups}
-    assert by_label["Programme"] == ["Training", "Agreement", "Documents", "Marketing center"]
+    assert by_label["Programme"] == [
+        "Training",
+        "Sessions & training",
+        "Agreement",
+        "Documents",
+        "Marketing center",
+    ]
     assert by_label["Company"] == ["Company profile", "Billing account", "Team", "Activity"]
     assert by_label["Sell"] == [
         "Products & prices",

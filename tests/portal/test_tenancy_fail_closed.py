@@ -136,6 +136,7 @@ def test_system_contexts_come_from_a_reviewed_list():
         "task:billing.remind_overdue_invoices",
         "task:billing.expire_credits",
         "task:billing.remind_renewals",
+        "task:partners.remind_sessions",
         "bench:directory",
         "bench:pricing",
         "bench:quote-pdfs",

@@ -57,6 +57,7 @@ from tests.partners.factories_training import (
     SalesTrainingFactory,
     TechnicalCertificationFactory,
 )
+from tests.sessions.factories import SessionRegistrationFactory
 from tests.tenancy_support import observer
 
 TENANT = "tenant"  # the tenant's admin: session token for /api/, session cookie for pages
@@ -328,6 +329,17 @@ def _audit_event(tenant):
             summary=f"change {n}",
         )
     return member
+
+
+def _session_rows(tenant):
+    """An upcoming session with the tenant's registration, and a past one attended."""
+    upcoming = SessionRegistrationFactory(membership=member_of(tenant))
+    past = SessionRegistrationFactory(
+        membership=member_of(tenant),
+        status="attended",
+        session__starts_at=timezone.now() - datetime.timedelta(days=_n() + 1),
+    )
+    return upcoming, past
 
 
 def _contact_request(tenant):
@@ -675,6 +687,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     # Pages
     "partners:team": ListRoute(_team_rows),
     "partners:training": ListRoute(_training_rows),
+    "partners:sessions": ListRoute(_session_rows),
     "partners:activity": ListRoute(_audit_event),
     "partners:documents": ListRoute(_document_rows),
     "partners:contact_requests": ListRoute(_contact_request),
@@ -720,6 +733,7 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "favicon.ico": NotAList("a redirect to a static file"),
     "vendor_logo": NotAList("one image file"),
     "admin:billing_taxrate_changelist": ListRoute(_tax_rate, caller=STAFF),
+    "admin:partners_session_changelist": ListRoute(_session_rows, caller=STAFF),
     "admin:billing_invoice_changelist": ListRoute(_invoice, caller=STAFF),
     "admin:billing_paymentproof_changelist": ListRoute(_payment_proof, caller=STAFF),
     "admin:billing_mdfrequest_changelist": ListRoute(_mdf_claim, caller=STAFF),
