@@ -7,6 +7,7 @@ from partners.api import (
     directory,
     marketing,
     me,
+    sessions,
     team,
     training,
 )
@@ -20,4 +21,5 @@ urlpatterns = [
     *activity.urlpatterns,
     *contact.urlpatterns,
     *marketing.urlpatterns,
+    *sessions.urlpatterns,
 ]

@@ -18,6 +18,11 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Profile", "The organisation's public profile in the partner locator.", ("profile",)),
     ("Agreement", "The partner agreement: its documents and the signature.", ("agreement",)),
     ("Training", "Sales training and technical certifications.", ("training",)),
+    (
+        "Sessions",
+        "Webinars, enablement sessions and trainings you may join, registrations and attendance.",
+        ("sessions", "session-registrations"),
+    ),
     ("Activity", "The organisation's audit trail (administrators).", ("activity",)),
     (
         "Marketing",

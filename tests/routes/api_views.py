@@ -62,6 +62,18 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
     "licensing.api.evaluation.StaffEvaluationList": (STAFF, _STAFF_LICENSING),
     "licensing.api.evaluation.StaffEvaluationApprove": (STAFF, _STAFF_LICENSING),
     "licensing.api.evaluation.StaffEvaluationReject": (STAFF, _STAFF_LICENSING),
+    "partners.api.sessions.SessionListView": (
+        MEMBER,
+        "programme data, not tenant rows: the upcoming sessions the caller's type and tier "
+        "may join (partners.selectors.sessions.sessions_upcoming)",
+    ),
+    "partners.api.sessions.SessionRegistrationsView": (
+        MEMBER,
+        "a session the caller may join (404 otherwise) and the caller's own registrations "
+        "for it (registrations_of); registering goes through session_register",
+    ),
+    "partners.api.sessions.RegistrationListView": (MEMBER, _OWN),
+    "partners.api.sessions.RegistrationCancelView": (MEMBER, _OWN),
     "partners.api.marketing.AssetListView": (
         MEMBER,
         "programme data, not tenant rows: the assets the caller's programme, type and tier "

@@ -688,6 +688,8 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "partners:team": ListRoute(_team_rows),
     "partners:training": ListRoute(_training_rows),
     "partners:sessions": ListRoute(_session_rows),
+    "api:sessions-list": ListRoute(_session_rows),
+    "api:session-registrations": ListRoute(_session_rows),
     "partners:activity": ListRoute(_audit_event),
     "partners:documents": ListRoute(_document_rows),
     "partners:contact_requests": ListRoute(_contact_request),
