@@ -101,7 +101,9 @@ def proof_kind_of(content: bytes) -> ProofKind:
     )
 
 
-def _image_check(content: bytes, kind: ProofKind) -> None:
+def image_check(content: bytes, kind: ProofKind) -> None:
+    """A PNG or JPEG's header and structure, refused before anything is decoded when its
+    size is excessive (payment proofs, claim files, marketing assets)."""
     try:
         with warnings.catch_warnings():
             # Pillow only warns below twice its own pixel limit: refuse that too.
@@ -142,5 +144,5 @@ def proof_file_check(upload) -> CheckedProof:
     content = proof_content_read(upload)
     kind = proof_kind_of(content)
     if kind.pillow_format:
-        _image_check(content, kind)
+        image_check(content, kind)
     return CheckedProof(content=content, kind=kind, sha256=hashlib.sha256(content).hexdigest())

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from billing.services.proof_files import KINDS as PROOF_KINDS
-from billing.services.proof_files import _image_check
+from billing.services.proof_files import image_check
 from partners.models import AssetDownload, MarketingAsset, Organisation
 from portal.audit.services import audit_record
 from portal.errors import DomainError
@@ -99,7 +99,7 @@ def asset_file_check(upload) -> CheckedAsset:
     for kind in PROOF_KINDS:
         if content.startswith(kind.signature):
             if kind.pillow_format:
-                _image_check(content, kind)
+                image_check(content, kind)
             content_type, extension = kind.content_type, kind.extension
             break
     else:
