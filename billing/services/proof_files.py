@@ -63,30 +63,40 @@ def _error(message: str, code: str) -> DomainError:
     return DomainError(message, field="file", code=code)
 
 
-def _too_big(size: int, limit: int) -> DomainError:
-    return _error(
-        f"The file is {size / (1024 * 1024):.1f} MB; the limit is "
-        f"{limit / (1024 * 1024):.0f} MB. Send a smaller scan or a PDF of the transfer.",
-        "file_too_big",
-    )
-
-
-def proof_content_read(upload) -> bytes:
-    """The upload's bytes, refused when over the limit (read at most one byte more)."""
+def upload_read(upload, *, limit: int, missing: str, too_big_hint: str = "") -> bytes:
+    """An uploaded file's bytes, refused (on the ``file`` field) when missing, empty or
+    over ``limit``: its declared size first, then reading at most one byte more."""
     if upload is None:
-        raise _error(f"Choose the proof of your transfer: {FORMATS_IN_WORDS}.", "required")
-    limit = settings.PAYMENT_PROOF_MAX_BYTES
+        raise _error(missing, "required")
+
+    def too_big(size: int) -> DomainError:
+        return _error(
+            f"The file is {size / (1024 * 1024):.1f} MB; the limit is "
+            f"{limit / (1024 * 1024):.0f} MB.{too_big_hint}",
+            "file_too_big",
+        )
+
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise _too_big(size, limit)
+        raise too_big(size)
     if hasattr(upload, "seek"):
         upload.seek(0)
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise _too_big(len(content), limit)
+        raise too_big(len(content))
     if not content:
         raise _error("The file is empty.", "file_empty")
     return content
+
+
+def proof_content_read(upload) -> bytes:
+    """A proof's bytes (payment proofs, claim files), within PAYMENT_PROOF_MAX_BYTES."""
+    return upload_read(
+        upload,
+        limit=settings.PAYMENT_PROOF_MAX_BYTES,
+        missing=f"Choose the proof of your transfer: {FORMATS_IN_WORDS}.",
+        too_big_hint=" Send a smaller scan or a PDF of the transfer.",
+    )
 
 
 def proof_kind_of(content: bytes) -> ProofKind:

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from billing.services.proof_files import KINDS as PROOF_KINDS
-from billing.services.proof_files import image_check
+from billing.services.proof_files import image_check, upload_read
 from partners.models import AssetDownload, MarketingAsset, Organisation
 from portal.audit.services import audit_record
 from portal.errors import DomainError
@@ -51,28 +51,12 @@ def _error(message: str, code: str) -> DomainError:
     return DomainError(message, field="file", code=code)
 
 
-def _too_big(size: int, limit: int) -> DomainError:
-    return _error(
-        f"The file is {size / (1024 * 1024):.1f} MB; the limit is {limit / (1024 * 1024):.0f} MB.",
-        "file_too_big",
-    )
-
-
 def _read(upload) -> bytes:
-    if upload is None:
-        raise _error(f"Choose the asset's file: {FORMATS_IN_WORDS}.", "required")
-    limit = settings.MARKETING_ASSET_MAX_BYTES
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise _too_big(size, limit)
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    content = upload.read(limit + 1)
-    if len(content) > limit:
-        raise _too_big(len(content), limit)
-    if not content:
-        raise _error("The file is empty.", "file_empty")
-    return content
+    return upload_read(
+        upload,
+        limit=settings.MARKETING_ASSET_MAX_BYTES,
+        missing=f"Choose the asset's file: {FORMATS_IN_WORDS}.",
+    )
 
 
 def _zip_check(content: bytes) -> None:
