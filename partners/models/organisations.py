@@ -42,6 +42,12 @@ class Organisation(models.Model):
     joined_on = models.DateField(
         null=True, blank=True, help_text="When the agreement was accepted (programme year rules)."
     )
+    level1_support_validated_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the channel team validated the partner's level-1 technical support "
+        "(a tier requirement, SPEC §3.2); empty: not validated.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -114,6 +114,22 @@ class Programme(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_PAYMENT_REVIEW_DAYS)],
         help_text="Target review time for payment proofs, in business days (Monday to Friday).",
     )
+    # The quarterly evaluation (SPEC §3.3).
+    gross_exemption_join_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Partners that joined in this year have no minimum gross invoiced amount "
+        "for that year (Vates: 2026).",
+    )
+    transition_type = models.ForeignKey(
+        "partners.PartnerType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where a partner failing two quarters of a year goes when no tier of its "
+        "own type fits (Vates: Reseller).",
+    )
     resale_terms_version = models.CharField(max_length=20, default="1.0")
     resale_terms = models.TextField(
         blank=True, help_text="The terms an end customer accepts when redeeming a licence."

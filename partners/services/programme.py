@@ -39,6 +39,7 @@ _PROGRAMME_FIELDS = [
     "payment_review_days",
     "resale_terms_version",
     "resale_terms",
+    "gross_exemption_join_year",
 ]
 _TYPE_FIELDS = [
     "name",
@@ -127,6 +128,12 @@ def programme_load(*, code: str, make_default: bool | None = None) -> Programme:
                 defaults=_tier_defaults(partner_type, tier),
             )
 
+    # Named by code in the fixture: the type exists only once its types are loaded.
+    transition_type = types.get(data.get("transition_type") or "")
+    if programme.transition_type_id != getattr(transition_type, "pk", None):
+        programme.transition_type = transition_type
+        programme.save(update_fields=["transition_type"])
+
     programme.discounts.all().delete()
     DiscountRule.objects.bulk_create(
         DiscountRule(
@@ -176,6 +183,9 @@ def _rules_snapshot(*, code: str) -> dict:
         return {}
     values = {f"programme.{k}": v for k, v in audit_values(programme, _PROGRAMME_FIELDS).items()}
     values["programme.is_default"] = programme.is_default
+    values["programme.transition_type"] = (
+        programme.transition_type.code if programme.transition_type_id else None
+    )
     for partner_type in programme.types.all():
         for key, value in audit_values(partner_type, _TYPE_FIELDS).items():
             values[f"type.{partner_type.code}.{key}"] = value
