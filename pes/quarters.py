@@ -60,4 +60,3 @@ class Quarter:
     def of_year(self) -> list[Quarter]:
         """The quarters of this quarter's calendar year up to and including it."""
         return [Quarter(self.year, n) for n in range(1, self.number + 1)]
-
