@@ -21,6 +21,7 @@ Partners are emailed their result once per quarter, by a task after the commit.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -125,14 +126,19 @@ def transition_target(
 
 
 def evaluate_quarter(
-    *, quarter: Quarter, organisation: Organisation | None = None, actor=None, notify=True
+    *,
+    quarter: Quarter,
+    organisation: Organisation | None = None,
+    actor=None,
+    notify: bool = True,
+    today: datetime.date | None = None,
 ) -> EvaluationRun:
     """Evaluate ``quarter`` for every active partner with a tier (or the one named).
     Staff need ``pes.run_evaluations``; the scheduled job and the command run as
-    themselves (no actor)."""
+    themselves (no actor). ``today`` (default: today) decides whether the quarter ended."""
     if actor is not None:
         require_staff_permission(actor, PERMISSION, NO_PERMISSION)
-    if quarter.end >= timezone.localdate():
+    if quarter.end >= (today or timezone.localdate()):
         # A quarter in progress is shown as "so far" (pes.selectors.status), never recorded:
         # a record would count as a failed quarter before the quarter is over.
         raise DomainError(
