@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from partners.admin.organisations import LatestRowsSection, register_organisation_section
 from partners.models import Organisation, Tier
 from pes.criteria import Criterion
 from pes.models import TierChange, TierEvaluation
@@ -253,3 +254,47 @@ def _form_page(request, model_admin, form, title, action):
         "form": form,
     }
     return TemplateResponse(request, "admin/pes/form.html", context)
+
+
+class OrganisationEvaluationsSection(LatestRowsSection, admin.TabularInline):
+    """The partner's latest quarterly evaluations on its organisation page."""
+
+    model = TierEvaluation
+    verbose_name_plural = "tier evaluations (the latest 10)"
+    fields = ["label", "tier", "passed", "failed_quarters", "transitioned_to", "upgrade_to"]
+    readonly_fields = fields
+    ordering = ["-year", "-quarter"]
+
+    @admin.display(description="quarter")
+    def label(self, obj):
+        return obj.label
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "tier__partner_type", "transitioned_to__partner_type", "upgrade_to__partner_type"
+            )
+        )
+
+
+class OrganisationTierChangesSection(LatestRowsSection, admin.TabularInline):
+    """The partner's tier history on its organisation page."""
+
+    model = TierChange
+    verbose_name_plural = "tier changes (the latest 10)"
+    fields = ["created_at", "kind", "from_tier", "to_tier", "reason", "changed_by_label"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("from_tier__partner_type", "to_tier__partner_type")
+        )
+
+
+register_organisation_section(OrganisationEvaluationsSection)
+register_organisation_section(OrganisationTierChangesSection)

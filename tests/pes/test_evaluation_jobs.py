@@ -119,3 +119,27 @@ def test_staff_change_a_tier_from_the_admin_with_a_reason(partner):
     )
     assert done.status_code == 302
     assert current_tier(reseller.organisation) == tier("reseller", 3)
+
+
+@pytest.mark.django_db
+def test_staff_validate_level1_support_on_the_organisation_page(partner):
+    from partners.services.organisations import organisation_update
+    from pes.measures import Period, measure
+
+    reseller = partner("reseller", tier=1, country="DE")
+    organisation = reseller.organisation
+    with observer():
+        organisation_update(
+            organisation=organisation,
+            changes={"level1_support_validated_on": TODAY},
+            actor=staff_user("partners.change_organisation"),
+        )
+        figures = measure(
+            period=Period.of_quarter(Quarter.containing(TODAY), until=TODAY),
+            organisation_ids=[organisation.pk],
+        )[organisation.pk]
+    assert figures.level1_support is True
+    team = Client()
+    team.force_login(staff_user("partners.view_organisation", "pes.view_tierevaluation"))
+    page = team.get(f"/admin/partners/organisation/{organisation.pk}/change/")
+    assert "tier evaluations (the latest 10)" in page.content.decode().lower()
