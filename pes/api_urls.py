@@ -1,1 +1,5 @@
-urlpatterns = []
+"""The engagement app's API routes (under /api/v1/pes/)."""
+
+from pes.api import engagement
+
+urlpatterns = [*engagement.urlpatterns]

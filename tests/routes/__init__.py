@@ -19,6 +19,7 @@ from tests.routes import (
     onboarding,
     orders,
     payments,
+    pes,
     quotes,
     redemption,
     sessions,
@@ -51,6 +52,7 @@ ROUTES: dict[str, object] = {
     **credits.ROUTES,
     **mdf.ROUTES,
     **marketing.ROUTES,
+    **pes.ROUTES,
 }
 
 GROUPS = site.GROUPS

@@ -113,4 +113,13 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
     "deals.api.referrals.DealOnlinePurchaseView": (STAFF, _REFERRALS),
     "deals.api.referrals.ReferralFeeApproveView": (STAFF, _REFERRALS),
     "deals.api.referrals.ReferralFeeMarkPaidView": (STAFF, _REFERRALS),
+    "pes.api.engagement.ScoreView": (MEMBER, _OWN),
+    "pes.api.engagement.ActivityListView": (
+        MEMBER,
+        "the caller's programme's catalogue: programme data, no tenant's",
+    ),
+    "pes.api.engagement.BenefitListView": (
+        MEMBER,
+        "the caller's programme's benefits: programme data, no tenant's",
+    ),
 }
