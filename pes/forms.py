@@ -22,10 +22,10 @@ class ClaimForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         label="What was done, for whom",
     )
-    link = forms.CharField(max_length=200, required=False, label="Public link (optional)")
+    link = forms.CharField(max_length=200, required=False, label="Public link")
     files = MultipleFileField(
         required=False,
-        label="Evidence (optional)",
+        label="Evidence",
         help_text=f"Up to {MAX_CLAIM_FILES} PDF, PNG or JPEG files.",
     )
 
@@ -39,7 +39,7 @@ class ClaimForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
 
 class RedemptionForm(_ServiceErrorsMixin, BootstrapFormMixin, forms.Form):
     benefit = forms.ChoiceField(label="Benefit")
-    note = forms.CharField(max_length=NOTE_MAX, required=False, label="Note (optional)")
+    note = forms.CharField(max_length=NOTE_MAX, required=False, label="Note")
 
     def __init__(self, *args, benefits=(), **kwargs):
         super().__init__(*args, **kwargs)

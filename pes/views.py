@@ -47,6 +47,7 @@ def _page(request, *, claim_form=None, redemption_form=None, status=200):
             "claim_form": claim_form or ClaimForm(activities=activities),
             "redemption_form": redemption_form or RedemptionForm(benefits=benefits),
             "may_redeem": request.caller.role in roles.REDEEM_POINTS,
+            "is_admin": request.caller.role == roles.ADMIN,  # withdraws anyone's claim
             "claims_page": page_of(request, claims_of(organisation), param="claims", per_page=10),
             "ledger_page": page_of(request, ledger_of(organisation), param="ledger", per_page=10),
             "redemptions_page": page_of(

@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from pes.models import Activity, PointsEntry
 from pes.models.activities import AutoEvent
 from portal.audit.services import audit_record
+from portal.errors import DomainError
+from portal.permissions import require_staff_permission
 
 
 def entry_write(
@@ -108,11 +111,6 @@ def points_adjust(
     """The channel team adds (or, negative, removes) points with a reason
     (``pes.adjust_points``). An adjustment counts in the score and the balance from
     ``earned_on`` (today by default); it belongs to no category."""
-    from django.utils import timezone
-
-    from portal.errors import DomainError
-    from portal.permissions import require_staff_permission
-
     require_staff_permission(
         actor, ADJUST_PERMISSION, "Adjusting points needs the channel team's permission for it."
     )

@@ -14,7 +14,7 @@ from partners.models import Membership
 from pes.models import Claim, ClaimFile, Redemption
 from tests.billing.payment_support import PDF, upload
 from tests.partners.factories_team import member_of
-from tests.pes.engagement_support import approved, claim_body, earned
+from tests.pes.engagement_support import approved, claim_body, claimed, earned
 from tests.tenancy_support import observer
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +52,13 @@ def test_a_member_claims_with_a_file_and_sees_it(partner, private_root):
     with observer():
         claim = Claim.objects.get()
         assert ClaimFile.objects.get(claim=claim).original_name == "story.pdf"
+    theirs = claimed(tenant, "workshop")  # the administrator's
     page = client.get("/space/engagement/").content.decode()
     assert f'id="pes-claim-{claim.pk}"' in page
     assert "Waiting for review" in page
+    # Withdrawing is offered for one's own claim only (administrators: any).
+    assert f"/space/engagement/claims/{claim.pk}/withdraw/" in page
+    assert f"/space/engagement/claims/{theirs.pk}/withdraw/" not in page
     # Only administrators apply to redeem.
     assert "pes-redemption-form" not in page
     assert (
