@@ -47,6 +47,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("space:dashboard", "Dashboard", "start"),
     NavEntry("partners:training", "Training", "programme", roles=roles.VIEW_TRAINING),
     NavEntry("partners:sessions", "Sessions & training", "programme"),
+    NavEntry("pes:engagement", "Engagement points", "programme", roles=roles.CLAIM_ENGAGEMENT),
     NavEntry("partners:agreement", "Agreement", "programme", pending=True),
     NavEntry("partners:documents", "Documents", "programme", pending=True),
     NavEntry("partners:marketing", "Marketing center", "programme", roles=roles.USE_MARKETING),

@@ -43,3 +43,7 @@ NOTIFY_CONTACT_REQUESTS = frozenset({ADMIN})
 #: Marketing development funds: requests and claims are the administrators' and sales
 #: people's (they run the marketing); emails about decisions go to the administrators.
 MANAGE_MDF = frozenset({ADMIN, SALES})
+#: Engagement points (SPEC §3.9): every member may claim an activity their team did (and
+#: withdraw their own claim); administrators withdraw any claim and apply to redeem points.
+CLAIM_ENGAGEMENT = ALL
+REDEEM_POINTS = frozenset({ADMIN})

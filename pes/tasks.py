@@ -5,6 +5,7 @@ from pes.models import TierEvaluation
 from pes.quarters import Quarter
 from pes.services.evaluation import evaluate_quarter
 from pes.services.notices import evaluation_notices_send, tier_change_email_send
+from pes.services.notifications import pes_email_send
 
 JOB_LABEL = "task:pes.evaluate_tiers"
 
@@ -44,3 +45,13 @@ def send_evaluation_notices(*, year: int, quarter: int) -> int:
 )
 def send_tier_change_email(*, organisation_id: str, change_id: str) -> int:
     return tier_change_email_send(change_id=change_id)
+
+
+@shared_task(
+    name="pes.send_pes_email",
+    tenancy="tenant",  # an email to one partner's member about its own claim or redemption
+    autoretry_for=(OSError,),
+    max_retries=5,
+)
+def send_pes_email(*, organisation_id: str, kind: str, object_id: str, event: str) -> int:
+    return pes_email_send(kind=kind, object_id=object_id, event=event)

@@ -18,7 +18,7 @@ api_v1_urls = [
     path("", include("licensing.api_urls")),
     path("", include("deals.api_urls")),
     path("", include("billing.api_urls")),
-    path("", include("pes.api_status")),
+    path("", include("pes.api_urls")),
 ]
 
 
@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("licensing.urls")),
     path("", include("deals.urls")),
     path("", include("billing.urls")),
+    path("", include("pes.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("admin/", admin.site.urls),

@@ -117,6 +117,7 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
             "Marketing funds",
             "Training",
             "Sessions & training",
+            "Engagement points",
             "Agreement",
             "Documents",
             "Marketing center",

@@ -45,6 +45,7 @@ from licensing.services.licences import add_months, licence_term_extend
 from licensing.services.requests import space_url
 from partners import roles
 from partners.models import Membership, Organisation
+from pes.services.awards import award_renewal
 from portal.errors import DomainError
 from portal.formats import format_date
 from portal.tasks import send_templated_email
@@ -199,6 +200,7 @@ def _renew(*, organisation, actor, role, licence_id, today) -> Order:
         reason=f"Renewed by order {order.reference}",
     )
     credit_sale_record(order=order, pricing=pricing, actor=actor, today=today)
+    award_renewal(order=order)  # engagement points for a partner-led renewal, once
     return order
 
 

@@ -155,6 +155,13 @@ def programme_load(*, code: str, make_default: bool | None = None) -> Programme:
         )
         for entry in data["embargo"]
     )
+    from pes.services.catalogue import catalogue_load  # pes imports partners' models
+
+    catalogue_load(
+        programme=programme,
+        activities=data.get("pes_activities"),
+        benefits=data.get("pes_benefits"),
+    )
     after = _rules_snapshot(code=programme.code)
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     if changed:  # loading an unchanged fixture again changes nothing, so records nothing
@@ -201,4 +208,7 @@ def _rules_snapshot(*, code: str) -> dict:
         str(rule) for rule in programme.discounts.select_related("partner_type")
     )
     values["embargo"] = sorted(str(entry) for entry in programme.embargoes.all())
+    from pes.services.catalogue import catalogue_snapshot  # pes imports partners' models
+
+    values.update(catalogue_snapshot(programme=programme))
     return values

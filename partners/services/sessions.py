@@ -186,6 +186,12 @@ def _require_attendance_permission(actor) -> None:
     )
 
 
+def award_session(**kwargs) -> None:
+    from pes.services.awards import award_session  # pes imports partners
+
+    award_session(**kwargs)  # the session's engagement points, once per registration
+
+
 def _write_training(*, actor, registration: SessionRegistration, session: Session, on) -> None:
     person = {
         "organisation": registration.organisation,
@@ -252,6 +258,7 @@ def attendance_record(
             registration.attended_at = session.starts_at
             registration.save(update_fields=["status", "attended_at"])
             _write_training(actor=actor, registration=registration, session=session, on=on)
+            award_session(registration=registration, session=session, on=on)
             attended += 1
             audit_record(
                 actor=actor,

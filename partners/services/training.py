@@ -241,6 +241,10 @@ def certification_write(
         summary=f"Certification {record.name} of {record.person_name} "
         + ("recorded" if not before else "corrected"),
     )
+    if not before:
+        from pes.services.awards import award_certification  # pes imports partners
+
+        award_certification(certification=record)  # engagement points, once per expert
     return record
 
 

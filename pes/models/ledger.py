@@ -51,6 +51,7 @@ class PointsEntry(TenantOwnedModel):
     class Meta:
         ordering = ["-earned_on", "-created_at"]
         verbose_name_plural = "points entries"
+        permissions = [("adjust_points", "Can add or remove engagement points with a reason")]
         indexes = [
             models.Index(fields=["organisation", "earned_on"]),
             models.Index(fields=["earned_on"]),

@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from pes.models import Activity, PointsEntry
 from pes.models.activities import AutoEvent
 from portal.audit.services import audit_record
+from portal.errors import DomainError
+from portal.permissions import require_staff_permission
 
 
 def entry_write(
@@ -64,13 +67,15 @@ def event_award(
     event_key: str,
     earned_on: datetime.date,
     what: str,
+    points: int | None = None,
 ) -> PointsEntry | None:
     """Award the programme's activity for ``event`` once for ``event_key``; None when the
-    programme awards nothing for it. Safe to call again for the same event."""
+    programme awards nothing for it. Safe to call again for the same event. ``points``:
+    the event's own value instead of the activity's (a session's PES points)."""
     activity = Activity.objects.filter(
         programme_id=programme_id, auto_event=event, active=True
     ).first()
-    if activity is None:
+    if activity is None or points == 0:
         return None
     organisation_id = getattr(organisation, "pk", organisation)
     existing = PointsEntry.objects.filter(
@@ -83,7 +88,7 @@ def event_award(
             return entry_write(
                 organisation=organisation_id,
                 kind=PointsEntry.Kind.EVENT,
-                points=activity.points,
+                points=activity.points if points is None else points,
                 earned_on=earned_on,
                 description=f"{activity.name}: {what}",
                 activity=activity,
@@ -94,3 +99,45 @@ def event_award(
         return PointsEntry.objects.filter(
             organisation_id=organisation_id, event_key=event_key
         ).first()
+
+
+ADJUST_PERMISSION = "pes.adjust_points"
+ADJUST_REASON_MAX = 250
+
+
+def points_adjust(
+    *, actor, organisation, points: int, reason: str, earned_on: datetime.date | None = None
+) -> PointsEntry:
+    """The channel team adds (or, negative, removes) points with a reason
+    (``pes.adjust_points``). An adjustment counts in the score and the balance from
+    ``earned_on`` (today by default); it belongs to no category."""
+    require_staff_permission(
+        actor, ADJUST_PERMISSION, "Adjusting points needs the channel team's permission for it."
+    )
+    try:
+        points = int(points)
+    except (TypeError, ValueError):
+        raise DomainError("Give a whole number of points.", field="points") from None
+    if points == 0 or abs(points) > 10_000:
+        raise DomainError(
+            "Give a number of points other than zero (at most 10,000).", field="points"
+        )
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise DomainError("Give the reason, shown to the partner.", field="reason", code="required")
+    if len(reason) > ADJUST_REASON_MAX:
+        raise DomainError(
+            f"At most {ADJUST_REASON_MAX} characters.", field="reason", code="too_long"
+        )
+    today = timezone.localdate()
+    earned_on = earned_on or today
+    if earned_on > today:
+        raise DomainError("An adjustment counts from today at the latest.", field="earned_on")
+    return entry_write(
+        organisation=organisation,
+        kind=PointsEntry.Kind.ADJUSTMENT,
+        points=points,
+        earned_on=earned_on,
+        description=reason,
+        actor=actor,
+    )

@@ -95,6 +95,13 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
         ("mdf",),
     ),
     (
+        "Engagement",
+        "Your engagement score (PES) over the last twelve months by category, the activities "
+        "you may claim with evidence and your claims, the points ledger, and redeeming "
+        "points for benefits.",
+        ("pes",),
+    ),
+    (
         "Distribution",
         "Distributors: the resellers attached to you and the resale discount you give them.",
         ("resellers",),

@@ -98,6 +98,7 @@ def test_training_and_the_agreement_are_in_the_navigation_grouped(tenants):
     assert by_label["Programme"] == [
         "Training",
         "Sessions & training",
+        "Engagement points",
         "Agreement",
         "Documents",
         "Marketing center",

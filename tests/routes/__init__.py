@@ -19,6 +19,7 @@ from tests.routes import (
     onboarding,
     orders,
     payments,
+    pes,
     quotes,
     redemption,
     sessions,
@@ -53,6 +54,7 @@ ROUTES: dict[str, object] = {
     **mdf.ROUTES,
     **marketing.ROUTES,
     **tier_status.ROUTES,
+    **pes.ROUTES,
 }
 
 GROUPS = site.GROUPS

@@ -49,7 +49,7 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
     "partners.api.directory.DirectoryListView": (PUBLIC, _DIRECTORY),
     "partners.api.directory.DirectoryDetailView": (PUBLIC, _DIRECTORY),
     "partners.api.training.TrainingSummaryView": (MEMBER, _OWN),
-    "pes.api_status.TierStatusView": (MEMBER, _OWN),
+    "pes.api.status.TierStatusView": (MEMBER, _OWN),
     "licensing.api.activation.PublicKeyView": (
         PUBLIC,
         "the vendor's public signing keys: platform data, no tenant's",
@@ -114,4 +114,13 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
     "deals.api.referrals.DealOnlinePurchaseView": (STAFF, _REFERRALS),
     "deals.api.referrals.ReferralFeeApproveView": (STAFF, _REFERRALS),
     "deals.api.referrals.ReferralFeeMarkPaidView": (STAFF, _REFERRALS),
+    "pes.api.engagement.ScoreView": (MEMBER, _OWN),
+    "pes.api.engagement.ActivityListView": (
+        MEMBER,
+        "the caller's programme's catalogue: programme data, no tenant's",
+    ),
+    "pes.api.engagement.BenefitListView": (
+        MEMBER,
+        "the caller's programme's benefits: programme data, no tenant's",
+    ),
 }

@@ -654,6 +654,30 @@ def _currency_rate(tenant):
         )
 
 
+def _pes(name: str):
+    """A row maker of tests/routes/pes.py (engagement points)."""
+
+    def make(tenant):
+        from tests.routes import pes
+
+        return getattr(pes, name)(tenant)
+
+    return make
+
+
+def _pes_catalogue_row(tenant):
+    """Another activity and benefit of the tenant's programme."""
+    from pes.models import Activity, Benefit
+
+    programme_id = tenant.organisation.partner_type.programme_id
+    n = _n()
+    with observer():
+        Activity.objects.create(
+            programme_id=programme_id, code=f"a{n}", name=f"A {n}", category="delivery", points=5
+        )
+        Benefit.objects.create(programme_id=programme_id, code=f"b{n}", name=f"B {n}", points=5)
+
+
 # --- the registry ----------------------------------------------------------------------
 
 LISTS: dict[str, ListRoute | NotAList] = {
@@ -744,6 +768,22 @@ LISTS: dict[str, ListRoute | NotAList] = {
     "admin:billing_currencyrate_changelist": ListRoute(_currency_rate, caller=STAFF),
     "admin:billing_billingaccount_changelist": ListRoute(_billing_account, caller=STAFF),
     "admin:billing_resellerdiscount_changelist": ListRoute(_resale_discount, caller=STAFF),
+    "pes:engagement": ListRoute(_pes("engagement_rows")),
+    "pes:claim-new": NotAList("POST only: a claim"),
+    "pes:redemption-new": NotAList("POST only: an application to redeem points"),
+    "api:pes-score": NotAList("the score's total, five categories and the balance"),
+    "api:pes-activities": ListRoute(_pes_catalogue_row),
+    "api:pes-benefits": ListRoute(_pes_catalogue_row),
+    "api:pes-claims": ListRoute(_pes("claim_of")),
+    "api:pes-ledger": ListRoute(_pes("entry_of")),
+    "api:pes-redemptions": ListRoute(_pes("redemption_of")),
+    "admin:pes_activity_changelist": ListRoute(_pes_catalogue_row, caller=STAFF),
+    "admin:pes_benefit_changelist": ListRoute(_pes_catalogue_row, caller=STAFF),
+    "admin:pes_claim_changelist": ListRoute(_pes("claim_of"), caller=STAFF, query="?status=all"),
+    "admin:pes_redemption_changelist": ListRoute(
+        _pes("redemption_of"), caller=STAFF, query="?status=all"
+    ),
+    "admin:pes_pointsentry_changelist": ListRoute(_pes("entry_of"), caller=STAFF),
     "admin:portal_vendor_changelist": NotAList("one row: it redirects to the vendor's page"),
     "space:dashboard": NotAList(
         "the onboarding checklist and tier: a constant number of queries, counted in "
