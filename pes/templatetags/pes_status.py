@@ -36,7 +36,7 @@ def criterion_threshold(criterion: Criterion) -> str:
         return f"at least {_amount(criterion.threshold, criterion.unit)}"
     if criterion.comparison == AT_MOST:
         return f"at most {_amount(criterion.threshold, criterion.unit)}"
-    return "required"
+    return "(required)"
 
 
 @register.filter
