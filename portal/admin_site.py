@@ -107,6 +107,37 @@ def review_queue_rows(user) -> list[QueueRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class StaffPage:
+    """A page of the channel team's that is no model's list (an overview, a report): its
+    URL patterns (``urls(site)``, mounted under /admin/) and, with ``label``, a link on
+    the admin home for staff holding ``permission``."""
+
+    name: str  # the URL name of the page linked from the home (without "admin:")
+    urls: Callable[[admin.AdminSite], list]
+    label: str = ""
+    permission: str = ""
+
+
+_PAGES: list[StaffPage] = []
+
+
+def register_staff_page(page: StaffPage) -> StaffPage:
+    """Add a page (from an app's admin module). Registering a name again replaces it."""
+    _PAGES[:] = [p for p in _PAGES if p.name != page.name]
+    _PAGES.append(page)
+    return page
+
+
+def staff_page_links(user) -> list[tuple[str, str]]:
+    """(label, url) of the registered pages ``user`` may open, for the admin home."""
+    return [
+        (page.label, reverse(f"admin:{page.name}"))
+        for page in _PAGES
+        if page.label and staff_has_permission(user, page.permission)
+    ]
+
+
 #: Technical models, shown under "System": whole apps by label, single models by
 #: "app_label.model_name".
 SYSTEM_APPS = frozenset({"auth", "account", "mfa", "django_celery_beat"})
@@ -180,10 +211,15 @@ class PortalAdminSite(admin.AdminSite):
             context["site_title"] = f"{brand} Partner Portal admin"
         return context
 
+    def get_urls(self):
+        # The registered pages first: their paths never shadow a model's.
+        return [*(url for page in _PAGES for url in page.urls(self)), *super().get_urls()]
+
     def index(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
             "review_queues": review_queue_rows(request.user),
+            "staff_pages": staff_page_links(request.user),
             "recent_actions": recent_actions_of(actor=request.user),
         }
         return super().index(request, extra_context)

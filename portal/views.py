@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from partners.selectors.onboarding import onboarding_checklist
-from partners.selectors.programme import tier_overview
+from pes.selectors.dashboard import status_dashboard
 from portal.api.errors import json_error
 from portal.errors import DomainError
 from portal.models import Vendor
@@ -55,18 +55,20 @@ def vendor_logo(request):
 
 @member_required
 def dashboard(request):
-    """The partner's starting point: the onboarding checklist, the tier in plain words and
-    whom to ask."""
+    """The partner's starting point: the onboarding checklist while it is not done, where
+    the partner stands in the programme (pes.selectors.dashboard), the tier in plain
+    words and whom to ask."""
     caller = request.caller
     organisation = caller.organisation
+    today = timezone.localdate()
     return render(
         request,
         "space/dashboard.html",
         {
             "checklist": onboarding_checklist(
-                organisation=organisation, role=caller.role, on=timezone.localdate()
+                organisation=organisation, role=caller.role, on=today
             ),
-            "tier_overview": tier_overview(organisation=organisation),
+            "dash": status_dashboard(organisation=organisation, role=caller.role, on=today),
             # Until the vendor's identity is data (the ``vendor`` context), the setting.
             "CHANNEL_TEAM_EMAIL": settings.CHANNEL_TEAM_EMAIL,
         },

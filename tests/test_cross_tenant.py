@@ -530,6 +530,9 @@ def test_partner_users_cannot_use_the_admin_for_anything(status, tenants):
         f"/admin/partners/membership/{alice.membership.pk}/change/",
         f"/admin/partners/organisation/{alice.organisation.pk}/history/",
         "/admin/partners/membership/",
+        # The channel team's view of a partner's status and the programme overview.
+        f"/admin/pes/status/{alice.organisation.pk}/",
+        "/admin/pes/overview/",
     ]
     for role in ("admin", "sales", "technical", "finance"):
         client = cookie_client(member_with_role(tenants.bob, role).user)

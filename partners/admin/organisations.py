@@ -262,12 +262,26 @@ class OrganisationAdmin(
     # A tier without a name is shown by its partner type's name.
     list_select_related = ["partner_type", "tier__partner_type", "distributor"]
     autocomplete_fields = ["distributor"]
-    readonly_fields = ["joined_on", "created_at", "application_link", "application_name"]
+    readonly_fields = [
+        "joined_on",
+        "created_at",
+        "application_link",
+        "application_name",
+        "programme_status",
+    ]
     fieldsets = [
         (None, {"fields": ["name", "status", ("country", "website"), "joined_on"]}),
         (
             "Programme",
-            {"fields": ["partner_type", "tier", "distributor", "level1_support_validated_on"]},
+            {
+                "fields": [
+                    "partner_type",
+                    "tier",
+                    "distributor",
+                    "level1_support_validated_on",
+                    "programme_status",
+                ]
+            },
         ),
         ("Origin", {"fields": ["application_link", "created_at"]}),
     ]
@@ -304,6 +318,16 @@ class OrganisationAdmin(
             return _NO_APPLICATION
         url = reverse("admin:partners_partnerapplication_change", args=[application.pk])
         return format_html('<a href="{}">{}</a>', url, _application_label(application))
+
+    @admin.display(description="status in the programme")
+    def programme_status(self, obj):
+        """The partner's status as it sees it, with its evaluations (pes.admin.status)."""
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse("admin:pes_partner_status", args=[obj.pk])
+        return format_html(
+            '<a href="{}">This quarter, the year, evaluations and tier changes</a>', url
+        )
 
     @admin.display(description="application")
     def application_name(self, obj):
