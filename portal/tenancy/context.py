@@ -101,6 +101,7 @@ SYSTEM_CONTEXTS = frozenset(
         "bench:pricing",
         "bench:quote-pdfs",
         "bench:invoice-pdfs",
+        "bench:evaluation",
     }
 )
 
