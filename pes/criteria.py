@@ -52,6 +52,14 @@ class Criterion:
         gap = Decimal(self.threshold) - Decimal(self.value)
         return abs(gap)
 
+    @property
+    def value_text(self) -> str:
+        return _text(self.value, self.unit)
+
+    @property
+    def threshold_text(self) -> str:
+        return _text(self.threshold, self.unit)
+
     def as_json(self) -> dict:
         def plain(value):
             if isinstance(value, bool | int):
@@ -88,6 +96,16 @@ class Criterion:
             exempt=data.get("exempt", False),
             note=data.get("note", ""),
         )
+
+
+def _text(value, unit: str) -> str:
+    if unit == "yes_no":
+        return "yes" if value else "no"
+    if unit == "percent":
+        return f"{value}%"
+    if unit in ("count", "points"):
+        return f"{value}"
+    return f"{Decimal(value):,.0f} {unit}"  # an amount in the reporting currency
 
 
 def share(part: int, total: int) -> Decimal:

@@ -57,6 +57,9 @@ class TierEvaluation(TenantOwnedModel):
     )
     evaluated_at = models.DateTimeField()
     evaluated_by = models.CharField(max_length=200, help_text="A person or a named job.")
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the partner was emailed its result (once)."
+    )
 
     class Meta:
         ordering = ["-year", "-quarter"]

@@ -319,6 +319,9 @@ CELERY_BEAT_SCHEDULE = {
     "remind-renewals": {"task": "billing.remind_renewals", "schedule": 3600.0},
     # Idempotent: one reminder per registration (the day before), however often it runs.
     "remind-sessions": {"task": "partners.remind_sessions", "schedule": 3600.0},
+    # Idempotent: the quarter that ended is evaluated once by the job (the first run of a
+    # new quarter); a missed run is caught up within the hour.
+    "evaluate-tiers": {"task": "pes.evaluate_tiers", "schedule": 3600.0},
 }
 # Sent outbox rows (task arguments: ids, addresses, names) are deleted after this long.
 OUTBOX_RETENTION = timedelta(days=env.int("OUTBOX_RETENTION_DAYS", default=7))

@@ -75,6 +75,10 @@ SYSTEM_CONTEXTS = frozenset(
         "task:billing.remind_renewals",
         # Reminding every partner's registered members of sessions starting within a day.
         "task:partners.remind_sessions",
+        # The quarterly tier evaluation of every partner, and its emails (pes).
+        "task:pes.evaluate_tiers",
+        "task:pes.send_evaluation_notices",
+        "command:evaluate_tiers",
         # Finding a user's membership before the tenant is known (the request middleware).
         "tenancy-resolve",
         # Anonymous flows keyed by a secret token or creating a tenant-less row.
