@@ -92,7 +92,8 @@ def write_attendances(attendances, written: Counter) -> None:
                 created_at=session.starts_at - datetime.timedelta(days=7),
             )
         )
-    bulk_insert(SessionRegistration, rows)
+    # A member already registered to the month's webinar keeps that registration.
+    bulk_insert(SessionRegistration, rows, ignore_conflicts=True)
     # Seats are counted under the session's row (partners.services.sessions): recount them.
     with connection.cursor() as cursor:
         cursor.execute(
@@ -128,12 +129,12 @@ def write_training(history: History, written: Counter) -> None:
     certifications = [
         TechnicalCertification(
             **person(p),
-            name="Certified Virtualization Engineer",
+            name=name,
             obtained_on=obtained,
             expires_on=expires,
             created_at=at(obtained),
         )
-        for p, obtained, expires in history.certifications
+        for p, obtained, expires, name in history.certifications
     ]
     bulk_insert(SalesTraining, trainings)
     bulk_insert(TechnicalCertification, certifications)

@@ -12,6 +12,7 @@ from billing.services.invoices import REPORTING_CURRENCY
 from partners.models import EngagementModel
 from pes.models import PointsEntry
 
+CERTIFICATION = "Xen Orchestra Certified Administrator"
 DEAL_MODELS = (
     EngagementModel.PARTNER_OWNED,
     EngagementModel.CO_LED_PARTNER,
@@ -71,7 +72,7 @@ class History:
     points_entries: list[Points] = field(default_factory=list)
     attendances: list[tuple[Person, datetime.date]] = field(default_factory=list)
     trainings: list[tuple[Person, datetime.date]] = field(default_factory=list)
-    certifications: list[tuple[Person, datetime.date, datetime.date | None]] = field(
+    certifications: list[tuple[Person, datetime.date, datetime.date | None, str]] = field(
         default_factory=list
     )
 
@@ -100,6 +101,17 @@ class History:
         self.trainings.append((person, on))
 
     def certified(
-        self, person: Person, obtained_on: datetime.date, expires_on: datetime.date | None = None
+        self,
+        person: Person,
+        obtained_on: datetime.date,
+        expires_on: datetime.date | None = None,
+        name: str = CERTIFICATION,
     ) -> None:
-        self.certifications.append((person, obtained_on, expires_on))
+        self.certifications.append((person, obtained_on, expires_on, name))
+
+
+def day_in(quarter, k: int, n: int) -> datetime.date:
+    """The ``k``-th of ``n`` days spread evenly over ``quarter`` (pes.quarters.Quarter),
+    never its first or last day: sales of a quarter stay inside it."""
+    days = (quarter.end - quarter.start).days - 1
+    return quarter.start + datetime.timedelta(days=1 + (days * (2 * k + 1)) // (2 * n))

@@ -87,6 +87,6 @@ def dates_as_given(*models) -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
-def bulk_insert(model, rows: list) -> None:
+def bulk_insert(model, rows: list, *, ignore_conflicts: bool = False) -> None:
     with dates_as_given(model):
-        model.objects.bulk_create(rows, batch_size=BATCH)
+        model.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=ignore_conflicts)
