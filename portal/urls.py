@@ -18,6 +18,7 @@ api_v1_urls = [
     path("", include("licensing.api_urls")),
     path("", include("deals.api_urls")),
     path("", include("billing.api_urls")),
+    path("", include("pes.api_status")),
 ]
 
 

@@ -265,7 +265,10 @@ class OrganisationAdmin(
     readonly_fields = ["joined_on", "created_at", "application_link", "application_name"]
     fieldsets = [
         (None, {"fields": ["name", "status", ("country", "website"), "joined_on"]}),
-        ("Programme", {"fields": ["partner_type", "tier", "distributor"]}),
+        (
+            "Programme",
+            {"fields": ["partner_type", "tier", "distributor", "level1_support_validated_on"]},
+        ),
         ("Origin", {"fields": ["application_link", "created_at"]}),
     ]
 

@@ -24,7 +24,16 @@ from portal.errors import DomainError
 from portal.permissions import require_staff_permission
 
 #: What the channel team may change; anything else is set by the flows above.
-EDITABLE_FIELDS = ("name", "country", "website", "partner_type", "tier", "status", "distributor")
+EDITABLE_FIELDS = (
+    "name",
+    "country",
+    "website",
+    "partner_type",
+    "tier",
+    "status",
+    "distributor",
+    "level1_support_validated_on",
+)
 
 Status = Organisation.Status
 

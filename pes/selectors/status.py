@@ -111,7 +111,9 @@ def tier_status(*, organisation: Organisation, on: datetime.date) -> TierStatus:
     ).get(organisation.pk, Measures())
     evaluations = list(
         TierEvaluation.objects.filter(organisation=organisation)
-        .select_related("tier__partner_type", "upgrade_to", "transitioned_to")
+        .select_related(
+            "tier__partner_type", "upgrade_to__partner_type", "transitioned_to__partner_type"
+        )
         .order_by("-year", "-quarter")[:8]
     )
     latest = evaluations[0] if evaluations else None

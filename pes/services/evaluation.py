@@ -21,6 +21,7 @@ Partners are emailed their result once per quarter, by a task after the commit.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from pes.criteria import Criterion, all_passed, criteria_for, gross_exempt
 from pes.measures import Measures, Period, measure
 from pes.models import TierChange, TierEvaluation
 from pes.quarters import Quarter
-from portal.audit.services import AuditedChange, audit_record_many
+from portal.audit.services import AuditedChange, actor_label, audit_record_many
 from portal.errors import DomainError
 from portal.permissions import require_staff_permission
 
@@ -125,14 +126,19 @@ def transition_target(
 
 
 def evaluate_quarter(
-    *, quarter: Quarter, organisation: Organisation | None = None, actor=None, notify=True
+    *,
+    quarter: Quarter,
+    organisation: Organisation | None = None,
+    actor=None,
+    notify: bool = True,
+    today: datetime.date | None = None,
 ) -> EvaluationRun:
     """Evaluate ``quarter`` for every active partner with a tier (or the one named).
     Staff need ``pes.run_evaluations``; the scheduled job and the command run as
-    themselves (no actor)."""
+    themselves (no actor). ``today`` (default: today) decides whether the quarter ended."""
     if actor is not None:
         require_staff_permission(actor, PERMISSION, NO_PERMISSION)
-    if quarter.end >= timezone.localdate():
+    if quarter.end >= (today or timezone.localdate()):
         # A quarter in progress is shown as "so far" (pes.selectors.status), never recorded:
         # a record would count as a failed quarter before the quarter is over.
         raise DomainError(
@@ -182,7 +188,7 @@ def _evaluate(*, quarter: Quarter, organisation, actor) -> EvaluationRun:
         period=Period.of_quarter(quarter), organisation_ids=ids if organisation else None
     )
     programmes = _Programmes()
-    label = _label(actor)
+    label = actor_label(actor)
     run = EvaluationRun(quarter=quarter)
     records: list[TierEvaluation] = []
     moves: list[tuple[Organisation, TierEvaluation, Tier]] = []
@@ -276,21 +282,4 @@ def _move(*, partner: Organisation, record: TierEvaluation, target: Tier, actor)
         ),
         evaluation=record,
         actor=actor,
-    )
-
-
-def _label(actor) -> str:
-    if getattr(actor, "is_authenticated", False):
-        return actor.email
-    from portal.tenancy.context import current_context
-
-    context = current_context()
-    return context.label if context is not None else "system"
-
-
-def evaluate_one(*, quarter: Quarter, organisation: Organisation, actor) -> TierEvaluation:
-    """The staff action: evaluate one partner for any quarter."""
-    evaluate_quarter(quarter=quarter, organisation=organisation, actor=actor)
-    return TierEvaluation.objects.get(
-        organisation=organisation, year=quarter.year, quarter=quarter.number
     )

@@ -15,7 +15,7 @@ from django.db import transaction
 from partners.models import Organisation, Tier
 from pes.models import TierChange, TierEvaluation
 from pes.selectors.status import next_tier_of
-from portal.audit.services import audit_record
+from portal.audit.services import actor_label, audit_record
 from portal.errors import Conflict, DomainError
 from portal.permissions import require_staff_permission
 
@@ -69,7 +69,7 @@ def tier_change_write(
             reason=reason,
             evaluation=evaluation,
             changed_by=person,
-            changed_by_label=person.email if person else _job_label(),
+            changed_by_label=actor_label(actor),
         )
         audit_record(
             actor=actor,
@@ -86,13 +86,6 @@ def tier_change_write(
             organisation_id=str(partner.pk), change_id=str(change.pk)
         )
     return change
-
-
-def _job_label() -> str:
-    from portal.tenancy.context import current_context
-
-    context = current_context()
-    return context.label if context is not None else "system"
 
 
 def upgrade_confirm(*, actor, organisation: Organisation, reason: str = "") -> TierChange:

@@ -163,6 +163,13 @@ class AuditedChange:
     after: dict[str, Any] | None = None
 
 
+def actor_label(actor) -> str:
+    """How an audit record would name who acts now: the person, the running job, or the
+    context (for records of our own that name their author, like a tier change)."""
+    state = _current.get()
+    return _who(actor, state.request if state is not None else None)[1]
+
+
 def _who(actor, request) -> tuple[Any, str]:
     """The user (or None) and the label the record names: the person, else the running
     job, else the context (a command, a system flow)."""

@@ -19,6 +19,12 @@ API_TAGS: list[tuple[str, str, tuple[str, ...]]] = [
     ("Agreement", "The partner agreement: its documents and the signature.", ("agreement",)),
     ("Training", "Sales training and technical certifications.", ("training",)),
     (
+        "Tier status",
+        "Where your organisation stands: its tier, the latest quarterly evaluation with every "
+        "criterion, this quarter so far and what the next tier needs.",
+        ("tier-status",),
+    ),
+    (
         "Sessions",
         "Webinars, enablement sessions and trainings you may join, registrations and attendance.",
         ("sessions", "session-registrations"),

@@ -24,6 +24,7 @@ from tests.routes import (
     sessions,
     site,
     team,
+    tier_status,
     training,
     trials,
 )
@@ -51,6 +52,7 @@ ROUTES: dict[str, object] = {
     **credits.ROUTES,
     **mdf.ROUTES,
     **marketing.ROUTES,
+    **tier_status.ROUTES,
 }
 
 GROUPS = site.GROUPS

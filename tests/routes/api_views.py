@@ -49,6 +49,7 @@ OUTSIDE_TENANT_VIEWSET: dict[str, tuple[str, str]] = {
     "partners.api.directory.DirectoryListView": (PUBLIC, _DIRECTORY),
     "partners.api.directory.DirectoryDetailView": (PUBLIC, _DIRECTORY),
     "partners.api.training.TrainingSummaryView": (MEMBER, _OWN),
+    "pes.api_status.TierStatusView": (MEMBER, _OWN),
     "licensing.api.activation.PublicKeyView": (
         PUBLIC,
         "the vendor's public signing keys: platform data, no tenant's",

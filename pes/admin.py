@@ -1,0 +1,1 @@
+from pes import admin_evaluations  # noqa: F401 - registers the evaluation admin
