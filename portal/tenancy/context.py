@@ -105,6 +105,7 @@ SYSTEM_CONTEXTS = frozenset(
         "bench:pricing",
         "bench:quote-pdfs",
         "bench:invoice-pdfs",
+        "bench:evaluation",
     }
 )
 

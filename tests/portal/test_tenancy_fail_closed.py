@@ -144,6 +144,7 @@ def test_system_contexts_come_from_a_reviewed_list():
         "bench:pricing",
         "bench:quote-pdfs",
         "bench:invoice-pdfs",
+        "bench:evaluation",
     } == SYSTEM_CONTEXTS
     assert is_allowed_system_context("staff:42")
     assert not is_allowed_system_context("staff:")
