@@ -22,6 +22,7 @@ Partners are emailed their result once per quarter, by a task after the commit.
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,13 +30,20 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
+from psycopg2.extras import execute_values
+from simple_history.utils import bulk_update_with_history
 
 from partners.models import Organisation, Tier
 from pes.criteria import Criterion, all_passed, criteria_for, gross_exempt
 from pes.measures import Measures, Period, measure
 from pes.models import TierChange, TierEvaluation
 from pes.quarters import Quarter
-from portal.audit.services import AuditedChange, actor_label, audit_record_many
+from portal.audit.services import (
+    AuditedChange,
+    actor_label,
+    audit_record_many,
+    audit_record_select,
+)
 from portal.errors import DomainError
 from portal.permissions import require_staff_permission
 
@@ -43,19 +51,6 @@ PERMISSION = "pes.run_evaluations"
 NO_PERMISSION = "Running the tier evaluation needs the channel team's permission to run it."
 # One lock for every evaluation run (hashtext of a fixed name).
 _LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('pes.evaluate_quarter'))"
-_UPDATED_FIELDS = [
-    "period_start",
-    "period_end",
-    "tier",
-    "passed",
-    "criteria",
-    "measures",
-    "failed_quarters",
-    "transitioned_to",
-    "upgrade_to",
-    "evaluated_at",
-    "evaluated_by",
-]
 
 
 @dataclass
@@ -79,8 +74,10 @@ class _Programmes:
     """Every tier of every programme, read once (a few dozen rows)."""
 
     def __init__(self):
+        self.by_id: dict[int, Tier] = {}
         self.by_type: dict[int, list[Tier]] = defaultdict(list)
         for tier in Tier.objects.select_related("partner_type__programme").order_by("level"):
+            self.by_id[tier.pk] = tier
             self.by_type[tier.partner_type_id].append(tier)
 
     def next_tier(self, tier: Tier) -> Tier | None:
@@ -159,127 +156,213 @@ def evaluate_quarter(
 
 
 def _evaluate(*, quarter: Quarter, organisation, actor) -> EvaluationRun:
+    """Reads: the partners (ids and tiers), the quarter's earlier records, the year's
+    failed quarters, the measures, the tiers. Writes: one upsert of every record, one
+    insert of their audit records, and the moves in bulk. Plain rows, no model objects
+    per partner: the evaluation stays within a small multiple of the measures' query."""
     now = timezone.now()
-    partners = Organisation.objects.filter(
-        status=Organisation.Status.ACTIVE, tier__isnull=False
-    ).select_related("tier__partner_type__programme")
-    if organisation is not None:
-        partners = partners.filter(pk=organisation.pk)
-    partners = list(partners)
-    ids = [p.pk for p in partners]
+    only = {"organisation_id": organisation.pk} if organisation is not None else {}
+    partners = list(
+        Organisation.objects.filter(
+            status=Organisation.Status.ACTIVE,
+            tier__isnull=False,
+            **({"pk": organisation.pk} if organisation is not None else {}),
+        ).values_list("id", "tier_id", "joined_on")
+    )
+    this_quarter = TierEvaluation.objects.filter(year=quarter.year, quarter=quarter.number, **only)
     existing = {
-        e.organisation_id: e
-        for e in TierEvaluation.objects.filter(
-            organisation_id__in=ids, year=quarter.year, quarter=quarter.number
-        ).select_related("tier__partner_type__programme")
+        row[0]: row[1:]  # (record id, tier evaluated against, tier moved to)
+        for row in this_quarter.values_list(
+            "organisation_id", "id", "tier_id", "transitioned_to_id"
+        )
     }
     failed_before = {
         (row["organisation_id"], row["tier_id"]): row["n"]
         for row in TierEvaluation.objects.filter(
-            organisation_id__in=ids,
-            year=quarter.year,
-            quarter__lt=quarter.number,
-            passed=False,
+            year=quarter.year, quarter__lt=quarter.number, passed=False, **only
         )
         .values("organisation_id", "tier_id")
         .annotate(n=Count("id"))
     }
     measured = measure(
-        period=Period.of_quarter(quarter), organisation_ids=ids if organisation else None
+        period=Period.of_quarter(quarter),
+        organisation_ids=[organisation.pk] if organisation is not None else None,
     )
     programmes = _Programmes()
     label = actor_label(actor)
     run = EvaluationRun(quarter=quarter)
-    records: list[TierEvaluation] = []
-    moves: list[tuple[Organisation, TierEvaluation, Tier]] = []
-    for partner in partners:
-        previous = existing.get(partner.pk)
-        tier = previous.tier if previous is not None else partner.tier
-        measures = measured.get(partner.pk, Measures())
-        criteria = judge(
-            tier=tier, measures=measures, joined_on=partner.joined_on, year=quarter.year
-        )
+    rows: list[tuple] = []
+    moves: list[_Move] = []
+    for organisation_id, current_tier_id, joined_on in partners:
+        record_id, tier_id, moved_to_id = existing.get(organisation_id, (None, None, None))
+        tier = programmes.by_id[tier_id or current_tier_id]
+        measures = measured.get(organisation_id, Measures())
+        criteria = judge(tier=tier, measures=measures, joined_on=joined_on, year=quarter.year)
         passed = all_passed(criteria)
-        failed = failed_before.get((partner.pk, tier.pk), 0) + (0 if passed else 1)
-        record = TierEvaluation(
-            id=previous.pk if previous is not None else uuid.uuid4(),
-            organisation_id=partner.pk,
-            year=quarter.year,
-            quarter=quarter.number,
-            period_start=quarter.start,
-            period_end=quarter.end,
-            tier=tier,
-            passed=passed,
-            criteria=[c.as_json() for c in criteria],
-            measures=measures.as_json(),
-            failed_quarters=failed,
-            transitioned_to=previous.transitioned_to if previous is not None else None,
-            evaluated_at=now,
-            evaluated_by=label,
-        )
-        already_moved = previous is not None and previous.transitioned_to_id is not None
-        if not passed and failed >= 2 and not already_moved and partner.tier_id == tier.pk:
+        failed = failed_before.get((organisation_id, tier.pk), 0) + (0 if passed else 1)
+        record_id = record_id or uuid.uuid4()
+        upgrade_id = None
+        if not passed and failed >= 2 and moved_to_id is None and current_tier_id == tier.pk:
             target = transition_target(
                 tier=tier,
                 measures=measures,
-                joined_on=partner.joined_on,
+                joined_on=joined_on,
                 year=quarter.year,
                 programmes=programmes,
             )
             if target is not None and target.pk != tier.pk:
-                record.transitioned_to = target
-                moves.append((partner, record, target))
-        if record.transitioned_to_id is None:
+                moved_to_id = target.pk
+                moves.append(_Move(organisation_id, record_id, tier, target, criteria))
+        if moved_to_id is None:
             upgrade = programmes.next_tier(tier)
             if upgrade is not None and all_passed(
-                judge(
-                    tier=upgrade, measures=measures, joined_on=partner.joined_on, year=quarter.year
-                )
+                judge(tier=upgrade, measures=measures, joined_on=joined_on, year=quarter.year)
             ):
-                record.upgrade_to = upgrade
+                upgrade_id = upgrade.pk
                 run.upgrades_flagged += 1
-        records.append(record)
+        rows.append(
+            (
+                record_id,
+                organisation_id,
+                quarter.year,
+                quarter.number,
+                quarter.start,
+                quarter.end,
+                tier.pk,
+                passed,
+                json.dumps([c.as_json() for c in criteria]),
+                json.dumps(measures.as_json()),
+                failed,
+                moved_to_id,
+                upgrade_id,
+                now,
+                label,
+            )
+        )
         run.passed += passed
         run.failed += not passed
-    TierEvaluation.objects.bulk_create(
-        records,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["organisation", "year", "quarter"],
-        update_fields=_UPDATED_FIELDS,
-    )
-    audit_record_many(
+    _records_write(rows)
+    audit_record_select(
         actor=actor,
         action="tier_evaluation.recorded",
-        changes=[
-            AuditedChange(
-                obj=record,
-                organisation=record.organisation_id,
-                after={"passed": record.passed, "failed_quarters": record.failed_quarters},
-                summary=f"{quarter.label} evaluated at {record.tier.label}: "
-                f"{'passed' if record.passed else 'failed'}",
-            )
-            for record in records
-        ],
+        model=TierEvaluation,
+        rows_sql=_AUDIT_ROWS_SQL,
+        params=[quarter.label, quarter.year, quarter.number, now],
     )
-    for partner, record, target in moves:
-        run.transitions.append(_move(partner=partner, record=record, target=target, actor=actor))
-    run.evaluated = len(records)
+    run.transitions = _moves_apply(moves=moves, quarter=quarter, actor=actor)
+    run.evaluated = len(rows)
     return run
 
 
-def _move(*, partner: Organisation, record: TierEvaluation, target: Tier, actor) -> TierChange:
-    from pes.services.tiers import tier_change_write
+_UPSERT_SQL = """
+INSERT INTO pes_tierevaluation (id, organisation_id, year, quarter, period_start, period_end,
+    tier_id, passed, criteria, measures, failed_quarters, transitioned_to_id, upgrade_to_id,
+    evaluated_at, evaluated_by)
+VALUES %s
+ON CONFLICT (organisation_id, year, quarter) DO UPDATE SET
+    period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end,
+    tier_id = EXCLUDED.tier_id, passed = EXCLUDED.passed, criteria = EXCLUDED.criteria,
+    measures = EXCLUDED.measures, failed_quarters = EXCLUDED.failed_quarters,
+    transitioned_to_id = EXCLUDED.transitioned_to_id, upgrade_to_id = EXCLUDED.upgrade_to_id,
+    evaluated_at = EXCLUDED.evaluated_at, evaluated_by = EXCLUDED.evaluated_by
+"""
+_UPSERT_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s, %s)"
 
-    failing = ", ".join(c["label"] for c in record.criteria if not c["passed"])
-    return tier_change_write(
-        organisation=partner,
-        to_tier=target,
-        kind=TierChange.Kind.EVALUATION,
-        reason=(
-            f"Second failed quarter of {record.year} at {record.tier.label} "
-            f"({record.label}: {failing})"
-        ),
-        evaluation=record,
-        actor=actor,
+# The audit record of each record just written (this run's ``evaluated_at``).
+_AUDIT_ROWS_SQL = """
+SELECT e.id::text,
+       e.year || 'Q' || e.quarter || CASE WHEN e.passed THEN ': passed' ELSE ': failed' END,
+       e.organisation_id,
+       jsonb_build_object('passed', e.passed, 'failed_quarters', e.failed_quarters),
+       %s || ' evaluated at Tier ' || t.level
+           || CASE WHEN t.name <> '' THEN ' · ' || t.name ELSE '' END
+           || CASE WHEN e.passed THEN ': passed' ELSE ': failed' END
+FROM pes_tierevaluation e JOIN partners_tier t ON t.id = e.tier_id
+WHERE e.year = %s AND e.quarter = %s AND e.evaluated_at = %s
+"""
+
+
+def _records_write(rows: list[tuple]) -> None:
+    """One INSERT ... ON CONFLICT for every record (pages of 1,000 rows): a re-run
+    replaces the figures of the same row, keeping its id and its ``notified_at``."""
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, _UPSERT_SQL, rows, template=_UPSERT_ROW, page_size=1000)
+
+
+@dataclass(frozen=True)
+class _Move:
+    organisation_id: uuid.UUID
+    evaluation_id: uuid.UUID
+    tier: Tier
+    target: Tier
+    criteria: list[Criterion]
+
+    def reason(self, quarter: Quarter) -> str:
+        failing = ", ".join(c.label for c in self.criteria if not c.passed)
+        return (
+            f"Second failed quarter of {quarter.year} at {self.tier.label} "
+            f"({quarter.label}: {failing})"
+        )
+
+
+def _moves_apply(*, moves: list[_Move], quarter: Quarter, actor) -> list[TierChange]:
+    """Move every partner at once: lock them, skip any whose tier someone changed since
+    it was read, update types and tiers (with their history), record the changes and
+    audit them. The partners are emailed with their result (pes.services.notices)."""
+    if not moves:
+        return []
+    locked = {
+        o.pk: o
+        for o in Organisation.objects.select_for_update().filter(
+            pk__in=[m.organisation_id for m in moves]
+        )
+    }
+    moves = [m for m in moves if locked[m.organisation_id].tier_id == m.tier.pk]
+    partners = []
+    for move in moves:
+        partner = locked[move.organisation_id]
+        partner.tier_id = move.target.pk
+        partner.partner_type_id = move.target.partner_type_id
+        partners.append(partner)
+    bulk_update_with_history(
+        partners,
+        Organisation,
+        ["tier", "partner_type"],
+        batch_size=1000,
+        default_user=actor if getattr(actor, "is_authenticated", False) else None,
+        default_change_reason="Quarterly tier evaluation",
     )
+    person = actor if getattr(actor, "is_authenticated", False) else None
+    label = actor_label(actor)
+    changes = TierChange.objects.bulk_create(
+        [
+            TierChange(
+                organisation_id=m.organisation_id,
+                kind=TierChange.Kind.EVALUATION,
+                from_tier=m.tier,
+                to_tier=m.target,
+                reason=m.reason(quarter),
+                evaluation_id=m.evaluation_id,
+                changed_by=person,
+                changed_by_label=label,
+            )
+            for m in moves
+        ],
+        batch_size=1000,
+    )
+    audit_record_many(
+        actor=actor,
+        action="tier.evaluation",
+        changes=[
+            AuditedChange(
+                obj=locked[m.organisation_id],
+                organisation=m.organisation_id,
+                before={"partner_type": m.tier.partner_type_id, "tier": m.tier.pk},
+                after={"partner_type": m.target.partner_type_id, "tier": m.target.pk},
+                summary=f"Second failed quarter of the year: {m.tier} → {m.target}. "
+                + m.reason(quarter),
+            )
+            for m in moves
+        ],
+    )
+    return changes

@@ -4,8 +4,8 @@
   with its figure, and what follows (at risk after a first failed quarter, eligible for an
   upgrade). ``TierEvaluation.notified_at`` makes a re-run, or a second job, send nothing
   again.
-* A tier change (an evaluation's move, a confirmed upgrade, an override or a restore) is
-  emailed by ``tier_change_email_send``.
+* A tier change is emailed: an evaluation's move with the quarter's results, a confirmed
+  upgrade, an override or a restore by ``tier_change_email_send``.
 * The channel team gets one summary of the partners that moved or are eligible for an
   upgrade, with the results it sends.
 """
@@ -61,6 +61,11 @@ def evaluation_notices_send(*, quarter: Quarter) -> int:
         }
         for email in sorted(recipients.get(evaluation.organisation_id, ())):
             send_templated(to=[email], template="pes/emails/evaluation", context=context)
+    moved = [e.pk for e in pending if e.transitioned_to_id]
+    for change in TierChange.objects.filter(
+        evaluation_id__in=moved, kind=TierChange.Kind.EVALUATION
+    ).select_related("organisation", "from_tier__partner_type", "to_tier__partner_type"):
+        _tier_change_send(change, recipients.get(change.organisation_id, ()))
     TierEvaluation.objects.filter(pk__in=[e.pk for e in pending]).update(notified_at=timezone.now())
     _channel_team_summary(quarter=quarter, evaluations=pending)
     logger.info("evaluation %s: %s partners notified", quarter, len(pending))
@@ -95,8 +100,13 @@ def tier_change_email_send(*, change_id) -> int:
     )
     if change is None:
         return 0
-    recipients = sorted(_administrators([change.organisation_id]).get(change.organisation_id, ()))
+    return _tier_change_send(
+        change, _administrators([change.organisation_id]).get(change.organisation_id, ())
+    )
+
+
+def _tier_change_send(change: TierChange, recipients) -> int:
     context = {"change": change, "url": settings.PORTAL_BASE_URL + reverse("space:dashboard")}
-    for email in recipients:
+    for email in sorted(recipients):
         send_templated(to=[email], template="pes/emails/tier_changed", context=context)
     return len(recipients)

@@ -154,6 +154,34 @@ def audit_record_many(*, actor, action: str, changes: list[AuditedChange]) -> in
     return len(events)
 
 
+def audit_record_select(*, actor, action: str, model, rows_sql: str, params) -> int:
+    """``audit_record`` for every row of ``rows_sql``, in one INSERT ... SELECT: for an
+    action over thousands of rows (the quarterly evaluation of every partner), with no
+    object built per row. ``rows_sql`` selects, in this order, the object's id (text), its
+    representation, its organisation id, the ``after`` values (jsonb) and the summary; it
+    is our own SQL with ``params``, run in the caller's transaction and context."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_select must run inside the transaction of the change")
+    state = _current.get()
+    request = state.request if state is not None else None
+    actor, label = _who(actor, request)
+    ip = client_ip(request) if request is not None else None
+    content_type = ContentType.objects.get_for_model(model)
+    sql = (
+        f"INSERT INTO {AuditEvent._meta.db_table} (at, actor_id, actor_label, action, "  # noqa: S608 - our table, our SQL
+        "content_type_id, object_id, object_repr, organisation_id, before, after, summary, ip) "
+        "SELECT now(), %s, %s, %s, %s, r.object_id, left(r.object_repr, 200), "
+        "r.organisation_id, '{}'::jsonb, r.after, left(r.summary, 500), %s "
+        f"FROM ({rows_sql}) AS r(object_id, object_repr, organisation_id, after, summary)"
+    )
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            sql,
+            [getattr(actor, "pk", None), label[:200], action, content_type.pk, ip, *params],
+        )
+        return cursor.rowcount
+
+
 @dataclass(frozen=True)
 class AuditedChange:
     obj: models.Model

@@ -49,7 +49,7 @@ def world(vates):  # noqa: F811 - the fixture imported above
     )
     admin, sales, tech = (Person.of(m) for m in (distributor.membership, sales_member, tech_member))
     activity = Activity.objects.create(
-        programme=vates, code="case-study", name="Case study", category="marketing", points=50
+        programme=vates, code="history-case", name="Case study", category="marketing", points=50
     )
 
     h = History()
