@@ -26,6 +26,7 @@ from billing.services.proof_files import proof_file_check
 from partners import roles
 from pes.models import Activity, Claim, ClaimFile, PointsEntry
 from pes.selectors.score import trailing_window
+from pes.services.decisions import decision_write
 from pes.services.ledger import entry_write
 from pes.services.notifications import decision_notify
 from portal.audit.services import audit_record
@@ -214,12 +215,14 @@ def claim_decide(*, actor, claim: Claim, approve: bool, reason: str = "") -> Cla
         claim = _lock(claim.pk)
         _expect_submitted(claim)
         before = _snapshot(claim)
-        claim.status = S.APPROVED if approve else S.REJECTED
-        claim.rejection_reason = "" if approve else reason
-        claim.decided_by = actor
-        claim.decided_at = timezone.now()
-        claim.save(update_fields=["status", "rejection_reason", "decided_by", "decided_at"])
-        event = "approved" if approve else "rejected"
+        event = decision_write(
+            claim,
+            approve=approve,
+            reason=reason,
+            actor=actor,
+            approved=S.APPROVED,
+            rejected=S.REJECTED,
+        )
         if approve:
             entry_write(
                 organisation=claim.organisation_id,

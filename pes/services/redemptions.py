@@ -20,6 +20,7 @@ from billing.services.payments import _text_clean
 from partners import roles
 from pes.models import Benefit, PointsEntry, Redemption
 from pes.selectors.score import redeemable_balance
+from pes.services.decisions import decision_write
 from pes.services.ledger import entry_write
 from pes.services.notifications import decision_notify
 from portal.audit.services import audit_record
@@ -147,12 +148,14 @@ def redemption_decide(
         redemption = _lock(redemption.pk)
         _expect_requested(redemption)
         before = _snapshot(redemption)
-        redemption.status = S.APPROVED if approve else S.REJECTED
-        redemption.rejection_reason = "" if approve else reason
-        redemption.decided_by = actor
-        redemption.decided_at = timezone.now()
-        redemption.save(update_fields=["status", "rejection_reason", "decided_by", "decided_at"])
-        event = "approved" if approve else "rejected"
+        event = decision_write(
+            redemption,
+            approve=approve,
+            reason=reason,
+            actor=actor,
+            approved=S.APPROVED,
+            rejected=S.REJECTED,
+        )
         if approve:
             entry_write(
                 organisation=redemption.organisation_id,
