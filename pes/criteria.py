@@ -22,7 +22,9 @@ HUNDRED = Decimal("100")
 GROSS_LABEL = "Gross invoiced, trailing 12 months"
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ costs several times more, and the evaluation
+# builds about twenty of these per partner (its tier's and the next one's). Never changed.
+@dataclass(slots=True)
 class Criterion:
     name: str
     label: str
@@ -61,16 +63,11 @@ class Criterion:
         return _text(self.threshold, self.unit)
 
     def as_json(self) -> dict:
-        def plain(value):
-            if isinstance(value, bool | int):
-                return value
-            return str(value)
-
         return {
             "name": self.name,
             "label": self.label,
-            "value": plain(self.value),
-            "threshold": plain(self.threshold),
+            "value": _plain(self.value),
+            "threshold": _plain(self.threshold),
             "comparison": self.comparison,
             "unit": self.unit,
             "passed": self.passed,
@@ -96,6 +93,11 @@ class Criterion:
             exempt=data.get("exempt", False),
             note=data.get("note", ""),
         )
+
+
+def _plain(value):
+    """A JSON value: booleans and integers as they are, decimals as strings."""
+    return value if isinstance(value, bool | int) else str(value)
 
 
 def _text(value, unit: str) -> str:
