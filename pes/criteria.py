@@ -10,6 +10,7 @@ has a 0 % partner-owned share (and 0 % co-led and late-involvement shares).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -19,6 +20,8 @@ AT_LEAST = "at_least"
 AT_MOST = "at_most"
 REQUIRED = "required"
 HUNDRED = Decimal("100")
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
 GROSS_LABEL = "Gross invoiced, trailing 12 months"
 
 
@@ -113,17 +116,158 @@ def _text(value, unit: str) -> str:
 def share(part: int, total: int) -> Decimal:
     if not total:
         return Decimal("0.0")
-    return (Decimal(part) * HUNDRED / Decimal(total)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
+    return (Decimal(part) * HUNDRED / Decimal(total)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One requirement of a tier that applies, ready to judge any partner's measures:
+    ``criteria_for`` (every criterion, with its figures) and ``meets`` (pass or fail only,
+    for the evaluation's upgrade and transition checks) judge with the same ones."""
+
+    name: str
+    label: str
+    threshold: Decimal | int | bool
+    comparison: str
+    unit: str
+    value_of: Callable[[Measures], Decimal | int | bool]
+
+    def passes(self, value) -> bool:
+        if self.comparison == AT_LEAST:
+            return value >= self.threshold
+        if self.comparison == AT_MOST:
+            return value <= self.threshold
+        return bool(value)
+
+
+def _gross(m: Measures) -> Decimal:
+    return m.gross_invoiced.quantize(CENT)
+
+
+def requirements_of(tier, currency: str) -> list[Requirement]:
+    """The tier's requirements that apply (an empty one is "optional" / "on request"),
+    in the order SPEC §3.2 lists them."""
+    # Cached on the tier object, keyed by its values: an edited tier is compiled again.
+    key = (
+        currency,
+        tier.min_gross_invoiced,
+        tier.level1_support_required,
+        tier.min_certified_sales,
+        tier.min_certified_technical,
+        tier.min_pes,
+        tier.min_partner_owned_share,
+        tier.max_co_led_share,
+        tier.max_late_involvement_share,
+        tier.min_webinars,
     )
+    cache = tier.__dict__.setdefault("_pes_requirements", {})
+    if key in cache:
+        return cache[key]
+    found: list[Requirement] = []
+    if tier.min_gross_invoiced:
+        found.append(
+            Requirement(
+                "gross_invoiced",
+                GROSS_LABEL,
+                tier.min_gross_invoiced.quantize(CENT),
+                AT_LEAST,
+                currency,
+                _gross,
+            )
+        )
+    if tier.level1_support_required:
+        found.append(
+            Requirement(
+                "level1_support",
+                "Level-1 technical support provided",
+                True,
+                REQUIRED,
+                "yes_no",
+                lambda m: m.level1_support,
+            )
+        )
+    if tier.min_certified_sales:
+        found.append(
+            Requirement(
+                "certified_sales",
+                "Certified sales professionals",
+                tier.min_certified_sales,
+                AT_LEAST,
+                "count",
+                lambda m: m.certified_sales,
+            )
+        )
+    if tier.min_certified_technical:
+        found.append(
+            Requirement(
+                "certified_technical",
+                "Certified technical experts",
+                tier.min_certified_technical,
+                AT_LEAST,
+                "count",
+                lambda m: m.certified_technical,
+            )
+        )
+    if tier.min_pes:
+        found.append(
+            Requirement(
+                "pes",
+                "Engagement score, trailing 12 months",
+                tier.min_pes,
+                AT_LEAST,
+                "points",
+                lambda m: m.pes,
+            )
+        )
+    if tier.min_partner_owned_share is not None:
+        found.append(
+            Requirement(
+                "partner_owned_share",
+                "Partner-owned share of the quarter's customer sales",
+                tier.min_partner_owned_share.quantize(TENTH),
+                AT_LEAST,
+                "percent",
+                lambda m: share(m.partner_owned, m.sales),
+            )
+        )
+    if tier.max_co_led_share is not None:
+        found.append(
+            Requirement(
+                "co_led_share",
+                "Co-led share of the quarter's customer sales",
+                tier.max_co_led_share.quantize(TENTH),
+                AT_MOST,
+                "percent",
+                lambda m: share(m.co_led, m.sales),
+            )
+        )
+    if tier.max_late_involvement_share is not None:
+        found.append(
+            Requirement(
+                "late_involvement_share",
+                "Late-involvement share of the quarter's customer sales",
+                tier.max_late_involvement_share.quantize(TENTH),
+                AT_MOST,
+                "percent",
+                lambda m: share(m.late_involvement, m.sales),
+            )
+        )
+    if tier.min_webinars:
+        found.append(
+            Requirement(
+                "sessions",
+                "Webinars and enablement sessions, trailing 12 months",
+                tier.min_webinars,
+                AT_LEAST,
+                "count",
+                lambda m: m.sessions,
+            )
+        )
+    cache[key] = found
+    return found
 
 
-def _at_least(name, label, value, threshold, unit, **extra) -> Criterion:
-    return Criterion(name, label, value, threshold, AT_LEAST, unit, value >= threshold, **extra)
-
-
-def _at_most(name, label, value, threshold, unit) -> Criterion:
-    return Criterion(name, label, value, threshold, AT_MOST, unit, value <= threshold)
+EXEMPT_NOTE = "No minimum in the year the partner joined the programme."
 
 
 def criteria_for(
@@ -135,104 +279,38 @@ def criteria_for(
     is in that year (SPEC §3.3): the gross invoiced minimum is shown, met whatever the
     amount, and marked exempt.
     """
-    found: list[Criterion] = []
-    gross = measures.gross_invoiced.quantize(Decimal("0.01"))
-    threshold = tier.min_gross_invoiced.quantize(Decimal("0.01"))
-    if threshold and gross_exempt:
-        found.append(
-            Criterion(
-                "gross_invoiced",
-                GROSS_LABEL,
-                gross,
-                threshold,
-                AT_LEAST,
-                currency,
-                passed=True,
-                exempt=True,
-                note="No minimum in the year the partner joined the programme.",
+    found = []
+    for r in requirements_of(tier, currency):
+        value = r.value_of(measures)
+        if gross_exempt and r.name == "gross_invoiced":
+            found.append(
+                Criterion(
+                    r.name,
+                    r.label,
+                    value,
+                    r.threshold,
+                    r.comparison,
+                    r.unit,
+                    True,
+                    exempt=True,
+                    note=EXEMPT_NOTE,
+                )
             )
-        )
-    elif threshold:
-        found.append(_at_least("gross_invoiced", GROSS_LABEL, gross, threshold, currency))
-    if tier.level1_support_required:
-        found.append(
-            Criterion(
-                "level1_support",
-                "Level-1 technical support provided",
-                measures.level1_support,
-                True,
-                REQUIRED,
-                "yes_no",
-                measures.level1_support,
+        else:
+            found.append(
+                Criterion(
+                    r.name, r.label, value, r.threshold, r.comparison, r.unit, r.passes(value)
+                )
             )
-        )
-    if tier.min_certified_sales:
-        found.append(
-            _at_least(
-                "certified_sales",
-                "Certified sales professionals",
-                measures.certified_sales,
-                tier.min_certified_sales,
-                "count",
-            )
-        )
-    if tier.min_certified_technical:
-        found.append(
-            _at_least(
-                "certified_technical",
-                "Certified technical experts",
-                measures.certified_technical,
-                tier.min_certified_technical,
-                "count",
-            )
-        )
-    if tier.min_pes:
-        found.append(
-            _at_least(
-                "pes", "Engagement score, trailing 12 months", measures.pes, tier.min_pes, "points"
-            )
-        )
-    if tier.min_partner_owned_share is not None:
-        found.append(
-            _at_least(
-                "partner_owned_share",
-                "Partner-owned share of the quarter's customer sales",
-                share(measures.partner_owned, measures.sales),
-                tier.min_partner_owned_share.quantize(Decimal("0.1")),
-                "percent",
-            )
-        )
-    if tier.max_co_led_share is not None:
-        found.append(
-            _at_most(
-                "co_led_share",
-                "Co-led share of the quarter's customer sales",
-                share(measures.co_led, measures.sales),
-                tier.max_co_led_share.quantize(Decimal("0.1")),
-                "percent",
-            )
-        )
-    if tier.max_late_involvement_share is not None:
-        found.append(
-            _at_most(
-                "late_involvement_share",
-                "Late-involvement share of the quarter's customer sales",
-                share(measures.late_involvement, measures.sales),
-                tier.max_late_involvement_share.quantize(Decimal("0.1")),
-                "percent",
-            )
-        )
-    if tier.min_webinars:
-        found.append(
-            _at_least(
-                "sessions",
-                "Webinars and enablement sessions, trailing 12 months",
-                measures.sessions,
-                tier.min_webinars,
-                "count",
-            )
-        )
     return found
+
+
+def meets(*, tier, measures: Measures, currency: str, gross_exempt: bool = False) -> bool:
+    """``all_passed(criteria_for(...))`` without building the criteria."""
+    return all(
+        (gross_exempt and r.name == "gross_invoiced") or r.passes(r.value_of(measures))
+        for r in requirements_of(tier, currency)
+    )
 
 
 def all_passed(criteria: list[Criterion]) -> bool:

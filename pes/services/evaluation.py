@@ -34,7 +34,7 @@ from psycopg2.extras import execute_values
 from simple_history.utils import bulk_update_with_history
 
 from partners.models import Organisation, Tier
-from pes.criteria import Criterion, all_passed, criteria_for, gross_exempt
+from pes.criteria import Criterion, all_passed, criteria_for, gross_exempt, meets
 from pes.measures import Measures, Period, measure
 from pes.models import TierChange, TierEvaluation
 from pes.quarters import Quarter
@@ -99,16 +99,24 @@ class _Programmes:
         return candidates, default
 
 
-def judge(*, tier: Tier, measures: Measures, joined_on, year: int) -> list[Criterion]:
+def _rules(tier: Tier, joined_on, year: int) -> dict:
     programme = tier.partner_type.programme
-    return criteria_for(
-        tier=tier,
-        measures=measures,
-        currency=programme.reporting_currency,
-        gross_exempt=gross_exempt(
+    return {
+        "tier": tier,
+        "currency": programme.reporting_currency,
+        "gross_exempt": gross_exempt(
             joined_on=joined_on, exemption_year=programme.gross_exemption_join_year, year=year
         ),
-    )
+    }
+
+
+def judge(*, tier: Tier, measures: Measures, joined_on, year: int) -> list[Criterion]:
+    return criteria_for(measures=measures, **_rules(tier, joined_on, year))
+
+
+def passes(*, tier: Tier, measures: Measures, joined_on, year: int) -> bool:
+    """``judge``'s verdict alone (the upgrade and transition checks)."""
+    return meets(measures=measures, **_rules(tier, joined_on, year))
 
 
 def transition_target(
@@ -117,7 +125,7 @@ def transition_target(
     """The best tier whose requirements the partner meets (SPEC §3.3); None: stay."""
     candidates, default = programmes.transition_candidates(tier)
     for candidate in candidates:
-        if all_passed(judge(tier=candidate, measures=measures, joined_on=joined_on, year=year)):
+        if passes(tier=candidate, measures=measures, joined_on=joined_on, year=year):
             return candidate
     return default
 
@@ -215,8 +223,8 @@ def _evaluate(*, quarter: Quarter, organisation, actor) -> EvaluationRun:
                 moves.append(_Move(organisation_id, record_id, tier, target, criteria))
         if moved_to_id is None:
             upgrade = programmes.next_tier(tier)
-            if upgrade is not None and all_passed(
-                judge(tier=upgrade, measures=measures, joined_on=joined_on, year=quarter.year)
+            if upgrade is not None and passes(
+                tier=upgrade, measures=measures, joined_on=joined_on, year=quarter.year
             ):
                 upgrade_id = upgrade.pk
                 run.upgrades_flagged += 1
