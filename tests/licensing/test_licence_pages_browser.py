@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db.models import Q
 
 from licensing.models import Licence
+from portal.pagination import PAGE_SIZE
 from tests.browser import browser_page, require_chromium, screenshot
 
 pytestmark = pytest.mark.browser
@@ -60,15 +61,17 @@ def test_a_distributor_and_its_reseller_read_their_licences(
         assert _overflow(page) <= 0
 
         # Their licences, and those supplied to Bluepeak, marked so
+        # (the demo's year of history runs to more than one page)
         page.goto(f"{base}/space/licences/")
         screenshot(page, f"licences-distributor-{width}", shots)
-        assert page.locator("tbody tr").count() == readable
-        assert page.get_by_text("Supplied to Bluepeak IT").first.is_visible()
-        assert page.get_by_text("Supplied to Bluepeak IT").count() == supplied_count
+        assert page.locator("tbody tr").count() == min(readable, PAGE_SIZE)
+        pages = page.get_by_role("navigation", name="Licence pages")
+        assert pages.is_visible() == (readable > PAGE_SIZE)
         assert _overflow(page) <= 0
         page.get_by_role("link", name="Supplied to resellers").click()
         page.wait_for_url(f"{base}/space/licences/?scope=supplied")
-        assert page.locator("tbody tr").count() == supplied_count
+        assert page.locator("tbody tr").count() == min(supplied_count, PAGE_SIZE)
+        assert page.get_by_text("Supplied to Bluepeak IT").count() == min(supplied_count, PAGE_SIZE)
 
         # Opening it: read-only, no action
         page.locator(f"tr[data-licence='{supplied.pk}'] a").first.click()

@@ -678,6 +678,31 @@ def _pes_catalogue_row(tenant):
         Benefit.objects.create(programme_id=programme_id, code=f"b{n}", name=f"B {n}", points=5)
 
 
+def _any_evaluation(tenant):
+    """Another partner's evaluation of a quarter (the staff list shows every partner's)."""
+    from pes.quarters import Quarter
+    from tests.pes.dashboard_support import evaluation
+
+    organisation = _organisation(tenant)
+    return evaluation(organisation, Quarter(2025, 1 + _n() % 4), passed=_n() % 2 == 0)
+
+
+def _any_tier_change(tenant):
+    """Another partner's tier change (an override with its reason)."""
+    from pes.models import TierChange
+
+    organisation = _organisation(tenant)
+    with observer():
+        return TierChange.objects.create(
+            organisation=organisation,
+            kind=TierChange.Kind.OVERRIDE,
+            from_tier=_tier(tenant),
+            to_tier=organisation.tier,
+            reason="Agreed with the partner after the audit",
+            changed_by_label="Channel team",
+        )
+
+
 # --- the registry ----------------------------------------------------------------------
 
 LISTS: dict[str, ListRoute | NotAList] = {
@@ -784,6 +809,12 @@ LISTS: dict[str, ListRoute | NotAList] = {
         _pes("redemption_of"), caller=STAFF, query="?status=all"
     ),
     "admin:pes_pointsentry_changelist": ListRoute(_pes("entry_of"), caller=STAFF),
+    "admin:pes_tierevaluation_changelist": ListRoute(_any_evaluation, caller=STAFF),
+    "admin:pes_tierchange_changelist": ListRoute(_any_tier_change, caller=STAFF),
+    "api:tier-status": NotAList(
+        "one partner's tier status: its queries stay constant as its history grows, "
+        "counted in tests/pes/test_tier_status_api.py"
+    ),
     "admin:portal_vendor_changelist": NotAList("one row: it redirects to the vendor's page"),
     "space:dashboard": NotAList(
         "the onboarding checklist and tier: a constant number of queries, counted in "
