@@ -235,10 +235,6 @@ def _application_label(application: PartnerApplication) -> str:
     return f"{application.company_name}, submitted {submitted}"
 
 
-def _replace(fields, old: str, new: str) -> list:
-    return [new if field == old else field for field in fields]
-
-
 def _changes(data: dict) -> dict:
     return {name: data[name] for name in ORGANISATION_FIELDS if name in data}
 
@@ -262,11 +258,16 @@ class OrganisationAdmin(
     # A tier without a name is shown by its partner type's name.
     list_select_related = ["partner_type", "tier__partner_type", "distributor"]
     autocomplete_fields = ["distributor"]
+    # The type and tier change with a reason, on the evaluation's "Change a partner's
+    # tier" page (pes.services.tiers), never by editing the field here.
     readonly_fields = [
         "joined_on",
         "created_at",
         "application_link",
         "application_name",
+        "partner_type",
+        "tier",
+        "tier_change",
         "programme_status",
     ]
     fieldsets = [
@@ -277,6 +278,7 @@ class OrganisationAdmin(
                 "fields": [
                     "partner_type",
                     "tier",
+                    "tier_change",
                     "distributor",
                     "level1_support_validated_on",
                     "programme_status",
@@ -290,15 +292,23 @@ class OrganisationAdmin(
         return list(ORGANISATION_SECTIONS) if obj is not None else []
 
     def get_fieldsets(self, request, obj=None):
-        # Staff who may not read applications see the application's name, not a link.
-        if has_staff_permission(request, "partners.view_partnerapplication"):
-            return super().get_fieldsets(request, obj)
+        # Staff who may not read applications see the application's name, not a link;
+        # the link to change the tier is for those who may change tiers.
+        replaced = {}
+        if not has_staff_permission(request, "partners.view_partnerapplication"):
+            replaced["application_link"] = "application_name"
+        if not has_staff_permission(request, "pes.change_tiers"):
+            replaced["tier_change"] = None
         return [
             (
                 name,
                 {
                     **options,
-                    "fields": _replace(options["fields"], "application_link", "application_name"),
+                    "fields": [
+                        replaced.get(field, field)
+                        for field in options["fields"]
+                        if replaced.get(field, field) is not None
+                    ],
                 },
             )
             for name, options in super().get_fieldsets(request, obj)
@@ -329,6 +339,18 @@ class OrganisationAdmin(
             '<a href="{}">This quarter, the year, evaluations and tier changes</a>', url
         )
 
+    @admin.display(description="change the type or tier")
+    def tier_change(self, obj):
+        """Where the tier changes, with a reason the partner and the audit trail see."""
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse("admin:pes_tierchange_change_tier")
+        return format_html(
+            '<a href="{}?organisation={}">Upgrade, override or restore, with a reason</a>',
+            url,
+            obj.pk,
+        )
+
     @admin.display(description="application")
     def application_name(self, obj):
         application = _application_of(obj)
@@ -339,11 +361,6 @@ class OrganisationAdmin(
 
     def has_delete_permission(self, request, obj=None):
         return False  # suspend instead: invoices, deals and signatures point at it
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "tier":
-            kwargs["queryset"] = db_field.related_model.objects.select_related("partner_type")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         organisation_update(

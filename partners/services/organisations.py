@@ -1,8 +1,11 @@
-"""The channel team's edits of a partner organisation (in the admin): its details, type and
-tier, distributor and status. The admin's form calls ``organisation_validate`` to show
-errors beside the fields; ``organisation_update`` validates again under the row lock and
-writes. Approval creates organisations (partners.services.applications) and the
-click-signature activates them (partners.services.agreements).
+"""The channel team's edits of a partner organisation (in the admin): its details,
+distributor, validated level-1 support and status. Its type and tier are not edited here:
+they change only with a reason and a ``TierChange`` (pes.services.tiers), so that the
+partner, its status page and the audit trail say why. The admin's form calls
+``organisation_validate`` to show errors beside the fields; ``organisation_update``
+validates again under the row lock and writes. Approval creates organisations
+(partners.services.applications) and the click-signature activates them
+(partners.services.agreements).
 
 Status rules (an organisation's status follows its agreement):
 
@@ -18,18 +21,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from partners.models import Agreement, Organisation, PartnerType, Tier
+from partners.models import Agreement, Organisation
 from portal.audit.services import audit_record, audit_values
 from portal.errors import DomainError
 from portal.permissions import require_staff_permission
 
-#: What the channel team may change; anything else is set by the flows above.
+#: What the channel team may change; anything else is set by the flows above (and the type
+#: and tier by pes.services.tiers).
 EDITABLE_FIELDS = (
     "name",
     "country",
     "website",
-    "partner_type",
-    "tier",
     "status",
     "distributor",
     "level1_support_validated_on",
@@ -48,16 +50,6 @@ def organisation_validate(*, organisation: Organisation, changes: dict[str, Any]
         )
     if "name" in changes and not (changes["name"] or "").strip():
         raise DomainError("Enter the organisation's legal name.", field="name", code="required")
-
-    partner_type: PartnerType = changes.get("partner_type", organisation.partner_type)
-    tier: Tier | None = changes.get("tier", organisation.tier)
-    if tier is not None and tier.partner_type_id != partner_type.pk:
-        raise DomainError(
-            f"{tier} is not a tier of the {partner_type.name} type: choose one of its tiers "
-            "(or change the type first).",
-            field="tier",
-            code="tier_not_of_type",
-        )
 
     distributor = changes.get("distributor", organisation.distributor)
     if distributor is not None and distributor.pk == organisation.pk:

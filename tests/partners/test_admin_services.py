@@ -172,35 +172,37 @@ def _organisation_url(organisation) -> str:
 
 
 @pytest.mark.django_db
-def test_an_organisation_keeps_a_tier_of_its_own_type(tenants):
-    # Alice is a distributor; Bob's tier is a reseller tier (Northwind with "Reseller tier 3").
-    alice, reseller_tier = tenants.alice.organisation, tenants.bob.organisation.tier
+def test_the_tier_is_not_edited_on_the_organisation_page(tenants):
+    # A tier changes with a reason and a TierChange (pes.services.tiers), not as a field.
+    alice = tenants.alice.organisation
+    tier_2 = Tier.objects.create(partner_type=alice.partner_type, level=2)
     manager = browser(staff_user("partners.view_organisation", "partners.change_organisation"))
     before = rows(*ALL)
 
-    response = post_admin_form(
-        manager, _organisation_url(alice), "organisation_form", tier=str(reseller_tier.pk)
+    form = admin_form(manager, _organisation_url(alice), "organisation_form")
+    response = manager.post(
+        _organisation_url(alice), {**form, "tier": str(tier_2.pk), "_save": "Save"}
     )
 
-    assert response.status_code == 200
-    assert "is not a tier of the Distributor type" in str(response.context["adminform"].errors)
+    assert "tier" not in form
+    assert "partner_type" not in form
+    assert response.status_code == 302
     assert rows(*ALL) == before
 
 
 @pytest.mark.django_db
-def test_a_tier_of_its_type_is_saved_through_the_service(tenants):
+def test_the_organisation_page_links_to_the_reasoned_tier_change(tenants):
     alice = tenants.alice.organisation
-    tier_2 = Tier.objects.create(partner_type=alice.partner_type, level=2)
-    manager = browser(staff_user("partners.view_organisation", "partners.change_organisation"))
+    link = f"/admin/pes/tierchange/change-tier/?organisation={alice.pk}"
+    viewer = browser(staff_user("partners.view_organisation"))
+    changer = browser(staff_user("partners.view_organisation", "pes.change_tiers"))
 
-    response = post_admin_form(
-        manager, _organisation_url(alice), "organisation_form", tier=str(tier_2.pk)
-    )
-
-    assert response.status_code == 302
-    alice.refresh_from_db()
-    assert alice.tier == tier_2
-    assert alice.history.latest().history_user.email == response.wsgi_request.user.email
+    assert link not in viewer.get(_organisation_url(alice)).content.decode()
+    page = changer.get(_organisation_url(alice)).content.decode()
+    assert link in page
+    follow = changer.get(link)
+    assert follow.status_code == 200
+    assert follow.context["form"]["organisation"].value() == str(alice.pk)
 
 
 @pytest.mark.django_db

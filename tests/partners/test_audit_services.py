@@ -445,17 +445,31 @@ def test_an_organisation_edit_records_the_changed_fields_and_says_what_changed(t
     from partners.services.organisations import organisation_update
 
     alice = tenants.alice.organisation
-    tier_2 = TierFactory(partner_type=alice.partner_type, level=2)
     with acting_in():
         organisation_update(
             organisation=alice,
-            changes={"tier": tier_2, "status": "suspended", "name": alice.name},
+            changes={"website": "https://alice.example", "status": "suspended", "name": alice.name},
             actor=staff,
         )
 
     event = only("organisation.changed")
     assert event.actor == staff
     assert event.organisation_id == alice.pk
-    assert event.before == {"tier": alice.tier_id, "status": "active"}
-    assert event.after == {"tier": tier_2.pk, "status": "suspended"}
+    assert event.before == {"website": alice.website, "status": "active"}
+    assert event.after == {"website": "https://alice.example", "status": "suspended"}
     assert "status changed from Active to Suspended" in event.summary
+
+
+def test_an_organisation_edit_refuses_the_type_and_tier(tenants, staff):
+    # They change with a reason and a TierChange (pes.services.tiers).
+    from partners.services.organisations import organisation_update
+
+    alice = tenants.alice.organisation
+    tier_2 = TierFactory(partner_type=alice.partner_type, level=2)
+    with acting_in(), pytest.raises(DomainError) as refused:
+        organisation_update(organisation=alice, changes={"tier": tier_2}, actor=staff)
+
+    assert refused.value.code == "not_editable"
+    with acting_in():
+        alice.refresh_from_db()
+    assert alice.tier_id != tier_2.pk
