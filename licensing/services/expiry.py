@@ -8,7 +8,9 @@ and reminds partners before a licence or trial ends.
   partner's administrators and sales people get one email listing what ends soon. Each
   reminder is recorded (``LicenceReminder``: the licence, the threshold, the end it was
   about), so a licence is reminded once per threshold; an extended licence once more
-  before its new end.
+  before its new end. A yearly customer licence that was sold through an order is left to
+  the renewal reminder (billing.services.renewals), which says the same at the same
+  thresholds, with the renewal's price: the partner gets one email about it, not two.
 
 Both are idempotent and safe to run concurrently: each licence is row-locked (rows
 another run holds are skipped), and both run in the job's named system context.
@@ -21,10 +23,10 @@ import logging
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from licensing.models import Licence, LicenceEvent, LicenceReminder
+from licensing.models import BillingPeriod, Licence, LicenceEvent, LicenceReminder
 from licensing.selectors.trials import OPEN_STATUSES
 from licensing.services.licences import licence_audited_values, licence_event_record
 from licensing.services.requests import space_url
@@ -81,6 +83,15 @@ def reminder_days(*, licence: Licence, programme: Programme) -> int:
     return programme.licence_expiry_reminder_days
 
 
+#: The licences the renewal reminder covers (billing.services.renewals): running yearly
+#: customer licences that were sold (``order_lines``: billing's sales of the licence).
+renewal_reminded = Q(
+    kind=Licence.Kind.CUSTOMER,
+    billing_period=BillingPeriod.YEARLY,
+    order_lines__isnull=False,
+)
+
+
 def reminder_recipients(*, organisation_id) -> list[str]:
     return list(
         Membership.objects.filter(
@@ -113,6 +124,7 @@ def licence_reminders_send(*, today: datetime.date | None = None) -> int:
         )
         .alias(reminded=Exists(reminded))
         .filter(reminded=False)
+        .exclude(renewal_reminded)
         .order_by("organisation_id", "ends_on", "id")
     )
     due: dict[object, list[tuple[Licence, int]]] = defaultdict(list)

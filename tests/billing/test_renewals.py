@@ -192,6 +192,44 @@ def test_a_licence_found_late_is_reminded_once_at_the_stage_it_reached(
         assert list(RenewalReminder.objects.values_list("stage", flat=True)) == [7]
 
 
+def test_a_sold_licence_gets_the_renewal_reminder_and_not_the_expiry_one_too(
+    partner, django_capture_on_commit_callbacks
+):
+    # Given a yearly licence sold through an order, and one issued without a sale
+    from licensing.services.expiry import licence_reminders_send
+    from tests.licensing.factories import issue_licence
+
+    reseller = partner("reseller", tier=2, country="DE", vat_number=DE_VAT)
+    _sale, sold = sell(reseller, "pro", 3)
+    with observer():
+        unsold = issue_licence(
+            reseller.organisation,
+            ends_on=sold.ends_on,
+            billing_period="yearly",
+            customer_name="Unsold Customer GmbH",
+        )
+    mail.outbox.clear()
+
+    # When both daily jobs run 30 days before their end
+    with observer(), django_capture_on_commit_callbacks(execute=True):
+        today = sold.ends_on - 30 * DAY
+        renewals, expiries = (
+            renewal_reminders_send(today=today),
+            licence_reminders_send(today=today),
+        )
+
+    # Then the sold one is in the renewal email only, the other in the expiry email
+    assert (renewals, expiries) == (1, 1)
+    renewal_bodies = [m.body for m in mail.outbox if "renewal" in m.subject.lower()]
+    expiry_bodies = [m.body for m in mail.outbox if "renewal" not in m.subject.lower()]
+    assert renewal_bodies
+    assert expiry_bodies
+    assert all(sold.customer_name in body for body in renewal_bodies)
+    assert all("Unsold Customer GmbH" not in body for body in renewal_bodies)
+    assert all(unsold.customer_name in body for body in expiry_bodies)
+    assert all(sold.customer_name not in body for body in expiry_bodies)
+
+
 def test_the_beat_jobs_run_in_their_named_system_contexts(partner):
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert schedule["remind-renewals"]["task"] == "billing.remind_renewals"
