@@ -1,3 +1,4 @@
+from partners.navigation import programme_flags_of
 from partners.navigation import space_navigation as build_space_navigation
 
 
@@ -15,5 +16,6 @@ def space_navigation(request):
             pending=organisation.status == organisation.Status.PENDING,
             path=request.path,
             partner_type=organisation.partner_type.code,
+            programme_flags=programme_flags_of(organisation.partner_type.programme),
         )
     }

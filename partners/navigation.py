@@ -31,6 +31,10 @@ class NavEntry:
     #: The partner types (codes) the page serves; empty: every type (a distributor's
     #: resellers page serves distributors only, and its view refuses the others).
     partner_types: frozenset[str] = frozenset()
+    #: The programme's switch (a boolean field of ``Programme``) the page is about; empty:
+    #: every programme. The first-sale credit page serves programmes that give the credit
+    #: (Xen Orchestra), not the others (Vates): a link to an empty page is noise.
+    programme_flag: str = ""
 
 
 #: The groups as the product will grow, in display order. Empty groups are never shown.
@@ -75,7 +79,7 @@ ENTRIES: tuple[NavEntry, ...] = (
         "customers",
         partner_types=frozenset({"distributor"}),
     ),
-    NavEntry("billing:credits", "First-sale credit", "money"),
+    NavEntry("billing:credits", "First-sale credit", "money", programme_flag="first_sale_credit"),
     NavEntry("billing:mdf", "Marketing funds", "money", roles=roles.MANAGE_MDF),
     NavEntry("partners:profile", "Company profile", "company"),
     NavEntry("billing:account", "Billing account", "company"),
@@ -97,13 +101,28 @@ class NavGroup:
     links: tuple[NavLink, ...]
 
 
+#: The programme switches some entry needs (see ``NavEntry.programme_flag``).
+PROGRAMME_FLAGS: frozenset[str] = frozenset(e.programme_flag for e in ENTRIES if e.programme_flag)
+
+
+def programme_flags_of(programme) -> frozenset[str]:
+    """The switches of ``PROGRAMME_FLAGS`` that ``programme`` turns on."""
+    return frozenset(flag for flag in PROGRAMME_FLAGS if getattr(programme, flag))
+
+
 def entry_allowed(
-    entry: NavEntry, *, role: str | None, pending: bool, partner_type: str = ""
+    entry: NavEntry,
+    *,
+    role: str | None,
+    pending: bool,
+    partner_type: str = "",
+    programme_flags: frozenset[str] = frozenset(),
 ) -> bool:
     return (
         role in entry.roles
         and (entry.pending or not pending)
         and (not entry.partner_types or partner_type in entry.partner_types)
+        and (not entry.programme_flag or entry.programme_flag in programme_flags)
     )
 
 
@@ -120,7 +139,12 @@ def page_allowed(
 
 
 def space_navigation(
-    *, role: str | None, pending: bool, path: str, partner_type: str = ""
+    *,
+    role: str | None,
+    pending: bool,
+    path: str,
+    partner_type: str = "",
+    programme_flags: frozenset[str] = frozenset(),
 ) -> list[NavGroup]:
     """The groups and links a member of this role sees, the current page marked active
     (its own URL or a page below it; the dashboard only on itself). No queries."""
@@ -129,7 +153,11 @@ def space_navigation(
         links = []
         for entry in ENTRIES:
             if entry.group != key or not entry_allowed(
-                entry, role=role, pending=pending, partner_type=partner_type
+                entry,
+                role=role,
+                pending=pending,
+                partner_type=partner_type,
+                programme_flags=programme_flags,
             ):
                 continue
             url = reverse(entry.url_name)

@@ -113,7 +113,6 @@ def test_a_partners_first_day(invited, live_server, tmp_path):
             "Trials / PoC",
             "NFR licences",
             "Invoices",
-            "First-sale credit",
             "Marketing funds",
             "Training",
             "Sessions & training",

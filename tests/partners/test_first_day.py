@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners import roles
-from partners.models import Agreement, DiscountRule, Membership, Organisation
+from partners.models import Agreement, DiscountRule, Membership, Organisation, Programme
 from partners.navigation import ENTRIES, space_navigation
 from partners.selectors.onboarding import onboarding_checklist
 from partners.services.team import invitation_create
@@ -58,6 +58,17 @@ def test_every_navigation_entry_names_a_page_and_a_known_group():
         assert entry.roles <= roles.ALL
 
 
+def _not_offered(tenant) -> set[str]:
+    """The pages about what the tenant's programme does not give (NavEntry.programme_flag)."""
+    with observer():
+        programme = Programme.objects.get(pk=tenant.organisation.partner_type.programme_id)
+    return {
+        entry.url_name
+        for entry in ENTRIES
+        if entry.programme_flag and not getattr(programme, entry.programme_flag)
+    }
+
+
 @pytest.mark.parametrize("role", sorted(roles.ALL))
 def test_each_role_sees_exactly_the_pages_it_may_open(tenants, role):
     # Given a member of this role in an active organisation
@@ -73,8 +84,9 @@ def test_each_role_sees_exactly_the_pages_it_may_open(tenants, role):
     shown = {
         entry.url_name for entry in ENTRIES if f'href="{reverse(entry.url_name)}"' in dashboard
     }
-    # Then the navigation shows every page they may open and none they may not
-    assert shown == opens
+    # Then the navigation shows every page they may open and none they may not, but for
+    # a page about what the programme does not give (it still answers, saying so)
+    assert shown == opens - _not_offered(tenants.alice)
     assert "partners:training" in shown if role in roles.VIEW_TRAINING else True
     assert {"partners:agreement", "partners:documents", "partners:team"} <= shown
 
@@ -114,11 +126,34 @@ def test_training_and_the_agreement_are_in_the_navigation_grouped(tenants):
         "Contact requests",
     ]
     assert by_label["Customers"][:4] == ["Licences", "Renewals", "Trials / PoC", "NFR licences"]
-    assert by_label["Money"] == ["Invoices", "First-sale credit", "Marketing funds"]
+    assert by_label["Money"] == ["Invoices", "Marketing funds"]
     # Groups with no built page are not shown: no promise of what does not exist yet.
     assert all(group.links for group in groups)
     active = [link.label for group in groups for link in group.links if link.active]
     assert active == ["Training"]
+
+
+def test_the_first_sale_credit_is_listed_where_the_programme_gives_it(tenants):
+    # Xen Orchestra credits the first sale's discount; Vates does not.
+    def money(**flags):
+        groups = space_navigation(role=roles.ADMIN, pending=False, path="/space/", **flags)
+        return next(
+            [link.label for link in group.links] for group in groups if group.label == "Money"
+        )
+
+    assert money() == ["Invoices", "Marketing funds"]
+    assert money(programme_flags=frozenset({"first_sale_credit"})) == [
+        "Invoices",
+        "First-sale credit",
+        "Marketing funds",
+    ]
+    alice = tenants.alice
+    with observer():
+        Programme.objects.filter(pk=alice.organisation.partner_type.programme_id).update(
+            first_sale_credit=True
+        )
+    page = alice.browser().get("/space/team/").content.decode()
+    assert f'href="{reverse("billing:credits")}"' in page
 
 
 def test_phones_get_one_menu_holding_the_same_links(tenants):
@@ -128,6 +163,8 @@ def test_phones_get_one_menu_holding_the_same_links(tenants):
     assert 'data-bs-toggle="offcanvas"' not in page
     # The sidebar (desktop) and the navbar's menu (phone) render the same list.
     for entry in ENTRIES:
+        if entry.url_name in _not_offered(tenants.alice):
+            continue
         assert _nav_hrefs(page).count(reverse(entry.url_name)) == 2, entry.url_name
 
 
