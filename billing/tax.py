@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as VatNumberError
 
 #: The member states of the European Union (VAT area), ISO 3166 codes. Greece's VAT
 #: numbers carry the prefix EL, which ``vat_number_valid`` accepts.
@@ -77,12 +78,22 @@ class TaxTreatment:
     mention: str = ""
 
 
+def vat_number_compact(number: str) -> str:
+    """The number without spaces, dots or dashes, upper case (as stored). python-stdnum's
+    ``compact`` refuses a number without a known country prefix; such a number is
+    compacted plainly here, and ``vat_number_valid`` then says it is not valid."""
+    try:
+        return eu_vat.compact(number)
+    except VatNumberError:
+        return "".join(ch for ch in number if ch not in " .-/").upper()
+
+
 def vat_number_valid(number: str, *, country: str) -> bool:
     """The VAT number's format and check digits (python-stdnum), and that it is the
     buyer's country's (FR... for France; EL... for Greece). Not a VIES look-up."""
     if not number:
         return False
-    compact = eu_vat.compact(number)
+    compact = vat_number_compact(number)
     prefix = "EL" if country == "GR" else country
     return compact.startswith(prefix) and eu_vat.is_valid(compact)
 

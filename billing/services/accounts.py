@@ -8,11 +8,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from stdnum.eu import vat as eu_vat
 
 from billing.models import BillingAccount
 from billing.services.sale_input import sale_country_validate
-from billing.tax import vat_number_valid
+from billing.tax import vat_number_compact, vat_number_valid
 from partners import roles
 from partners.models import Organisation
 from portal.audit.services import audit_record
@@ -40,7 +39,7 @@ def billing_account_validate(*, data: dict) -> dict:
         )
     country = sale_country_validate(data.get("country"), field="country")
     raw_vat = _text(data, "vat_number", limit=40)
-    vat_number = eu_vat.compact(raw_vat) if raw_vat else ""
+    vat_number = vat_number_compact(raw_vat) if raw_vat else ""
     if vat_number and not vat_number_valid(vat_number, country=country):
         raise DomainError(
             f"{raw_vat} is not a valid VAT number of {country} (check the prefix and the "

@@ -3,6 +3,8 @@ checked before it is stored; an invalid one is refused with nothing written."""
 
 from __future__ import annotations
 
+import pytest
+
 from billing.models import BillingAccount
 from portal.models import AuditEvent
 from tests.billing.test_pricing_rules import DE_VAT, ok
@@ -46,6 +48,19 @@ def test_an_invalid_vat_number_is_refused_and_nothing_is_saved(partner):
     response = reseller.api().put(
         ACCOUNT,
         {"legal_name": "Rhein IT GmbH", "country": "DE", "vat_number": "DE136695975"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "vat_number" in response.json()["fields"]
+    assert accounts(reseller.organisation) == []
+
+
+@pytest.mark.parametrize("number", ["12345", "ZZ123456789", "DE"])
+def test_a_vat_number_without_a_known_prefix_is_refused_not_a_server_error(partner, number):
+    reseller = partner("reseller", country="DE")
+    response = reseller.api().put(
+        ACCOUNT,
+        {"legal_name": "Rhein IT GmbH", "country": "DE", "vat_number": number},
         format="json",
     )
     assert response.status_code == 400
