@@ -69,3 +69,24 @@ def private_media_checks(app_configs, **kwargs):
                 )
             ]
     return []
+
+
+@register(Tags.security)
+def mfa_secret_keys_check(app_configs, **kwargs):
+    """A malformed key would only show when someone enrols or signs in with TOTP."""
+    from cryptography.fernet import Fernet
+
+    problems = []
+    for position, key in enumerate(settings.MFA_SECRET_KEYS, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            problems.append(
+                Error(
+                    f"MFA_SECRET_KEYS: key {position} is not a Fernet key.",
+                    hint="Make one with: python -c 'from cryptography.fernet import Fernet; "
+                    "print(Fernet.generate_key().decode())'",
+                    id="portal.E003",
+                )
+            )
+    return problems

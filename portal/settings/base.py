@@ -199,6 +199,10 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP keys and recovery seeds are stored encrypted (portal/mfa.py): Fernet keys, the first
+# encrypts, all decrypt. Empty: one derived from SECRET_KEY (production sets its own).
+MFA_ADAPTER = "portal.mfa.MFAAdapter"
+MFA_SECRET_KEYS = env.list("MFA_SECRET_KEYS", default=[])
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Partner Portal")
 # Staff must enrol TOTP before they may use the admin or the staff API, whether they come
 # with the session cookie or a session token (portal.middleware).
