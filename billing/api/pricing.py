@@ -114,6 +114,9 @@ class PricedLineSerializer(serializers.Serializer):
     partner_discount = money_field()
     discount_rule = serializers.CharField(help_text="The rule that gave the discount.")
     credit_applied = money_field()
+    credited_discount = money_field(
+        help_text="A first sale's discount, not given but credited to the partner's balance."
+    )
     net_amount = money_field(help_text="Before tax.")
     tax_rate = percent_field()
     tax = money_field()

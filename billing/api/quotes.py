@@ -126,6 +126,13 @@ class QuoteDetailSerializer(QuoteSerializer):
 class QuoteOrderLineSerializer(QuoteLineSerializer):
     licence = serializers.UUIDField(source="licence_id", allow_null=True)
 
+    def get_fields(self):
+        fields = super().get_fields()
+        # An order line credits nothing itself: a first sale's credit is the order's
+        # ledger entry (GET /api/v1/credits).
+        del fields["credited_discount"]
+        return fields
+
 
 class QuoteOrderSerializer(serializers.ModelSerializer):
     """The order a quote became, at its prices."""

@@ -55,6 +55,9 @@ class Quote(PricedDocument, DistributorVisibleModel):
 class QuoteLine(PricedLine):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    #: Quoted as the partner's first sale: the discount not given, credited to its balance
+    #: when the quote becomes the order (billing.services.credits).
+    credited_discount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta(PricedLine.Meta):
         constraints = [

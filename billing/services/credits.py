@@ -6,6 +6,11 @@
 * **Spent**: each later customer sale (a new sale, an upgrade, a renewal) spends the
   balance in its currency on top of the standard discount (``credit_available``; the
   engine applies it, up to the line's price), soonest-expiring credit first.
+* **Quoted**: a quote that would be the partner's first sale is priced as one (list
+  price, the discount kept on its lines as ``credited_discount``); converting it earns
+  the credit, under the ledger lock, while it is still the first sale, and is refused
+  once another sale came first (a new quote then has the discount). A quote never spends
+  the balance: its order copies the quoted amounts.
 * **Expired**: what is left of an earned entry on its ``expires_on`` leaves the balance
   with an ``expired`` entry (the daily job billing.expire_credits; idempotent).
 
@@ -17,7 +22,7 @@ first to commit and then prices with what is left.
 Not covered: a sale through a distributor (two-tier: the distributor sells to the
 reseller), the personal space (list price, no discount to credit), monthly subscriptions
 (each period is billed from the order's lines: a one-off list price or credit cannot
-follow them) and quotes (a quote is priced, and its order made, at the standard discount).
+follow them).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import F
@@ -108,6 +114,15 @@ def credit_sale_request(
     return dataclasses.replace(sale, credit_available=available)
 
 
+def credit_quote_request(*, sale: SaleRequest) -> SaleRequest:
+    """``sale`` as a quote prices it: the first-sale flag when the quote would be the
+    partner's first sale, never the balance (a quote spends nothing: the conversion
+    copies its amounts; the balance goes to orders placed directly)."""
+    if _offered(sale) and is_first_sale(organisation=sale.organisation):
+        return dataclasses.replace(sale, first_sale=True, credit_available=ZERO)
+    return sale
+
+
 def credit_sale_record(
     *, order: Order, pricing: Pricing, actor, today: datetime.date | None = None
 ) -> list[CreditEntry]:
@@ -116,7 +131,9 @@ def credit_sale_record(
     today = today or timezone.localdate()
     entries = []
     if pricing.credited_discount > 0:
-        entries.append(_earn(order=order, pricing=pricing, actor=actor, today=today))
+        entries.append(
+            credit_earn(order=order, amount=pricing.credited_discount, actor=actor, today=today)
+        )
     if pricing.balance_credit > 0:
         entries.extend(
             credit_spend(
@@ -131,11 +148,16 @@ def credit_sale_record(
     return entries
 
 
-def _earn(*, order: Order, pricing: Pricing, actor, today: datetime.date) -> CreditEntry:
+def credit_earn(
+    *, order: Order, amount: Decimal, actor, today: datetime.date | None = None
+) -> CreditEntry:
+    """Credit a first sale's discount to the partner's balance for ``CREDIT_MONTHS``, in
+    the order's transaction (under the ledger lock)."""
+    today = today or timezone.localdate()
     entry = CreditEntry.objects.create(
         organisation=order.organisation,
         kind=CreditEntry.Kind.EARNED,
-        amount=pricing.credited_discount,
+        amount=amount,
         currency=order.currency,
         expires_on=add_months(today, CREDIT_MONTHS),
         order=order,

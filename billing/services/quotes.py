@@ -17,6 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.models import IdempotencyKey, OrderLine, Quote, QuoteLine, Space
+from billing.money import ZERO
+from billing.services.credits import (
+    credit_earn,
+    credit_lock,
+    credit_quote_request,
+    is_first_sale,
+)
 from billing.services.documents import (
     COPIED_LINE_FIELDS,
     PRICED_AMOUNT_FIELDS,
@@ -31,7 +38,7 @@ from billing.services.orders import (
     request_digest,
     require_buyer_role,
 )
-from billing.services.pricing import price_sale
+from billing.services.pricing import FIRST_SALE_RULE, price_sale
 from billing.services.sale_input import sale_customer_validate, sale_request_build
 from deals.services.registrations import next_reference
 from partners.models import Organisation
@@ -112,7 +119,8 @@ def quote_create(*, organisation: Organisation, actor, role: str | None, data: d
     notes = str(data.get("notes") or "").strip()
     if len(notes) > MAX_NOTES:
         raise DomainError(f"Notes: at most {MAX_NOTES} characters.", field="notes")
-    pricing = price_sale(sale)
+    # Priced as the partner's first sale when it would be one (billing.services.credits).
+    pricing = price_sale(credit_quote_request(sale=sale))
     with transaction.atomic():
         quote = Quote.objects.create(
             organisation=organisation,
@@ -126,7 +134,11 @@ def quote_create(*, organisation: Organisation, actor, role: str | None, data: d
             **customer,
         )
         QuoteLine.objects.bulk_create(
-            QuoteLine(quote=quote, **priced_line_values(line, position=i))
+            QuoteLine(
+                quote=quote,
+                credited_discount=line.credited_discount,
+                **priced_line_values(line, position=i),
+            )
             for i, line in enumerate(pricing.lines, 1)
         )
         audit_record(
@@ -268,6 +280,22 @@ def _key_record(*, quote: Quote, key: str, digest: str) -> IdempotencyKey | None
     return record
 
 
+def _first_sale_check(quote: Quote, lines: list[QuoteLine]) -> bool:
+    """Whether the quote was priced as the partner's first sale; if it was, that it still
+    is (under the ledger lock, held to the commit, as an order placed directly takes it)."""
+    if not any(line.discount_rule == FIRST_SALE_RULE for line in lines):
+        return False
+    credit_lock(quote.organisation_id)
+    if not is_first_sale(organisation=quote.organisation):
+        raise Conflict(
+            f"Quote {quote.reference} was priced as your first sale (list price, its discount "
+            "credited to your balance), and another sale has been your first since: make a "
+            "new quote, which has your discount.",
+            code="first_sale_quote_outdated",
+        )
+    return True
+
+
 def quote_convert(*, quote: Quote, actor, role: str | None, idempotency_key: str = "") -> Placed:
     """One order at the quote's prices. The quote's row is locked first, so of two
     conversions at the same moment the second waits and then finds it ordered: refused,
@@ -288,11 +316,10 @@ def quote_convert(*, quote: Quote, actor, role: str | None, idempotency_key: str
                 "orders: send the quote to the customer and convert it once signed.",
                 code="signature_required",
             )
+        quoted = list(quote.lines.select_related("product", "plan"))
+        first_sale = _first_sale_check(quote, quoted)
         header = {name: getattr(quote, name) for name in COPIED_HEADER_FIELDS}
-        lines = [
-            {name: getattr(line, name) for name in COPIED_LINE_FIELDS}
-            for line in quote.lines.select_related("product", "plan")
-        ]
+        lines = [{name: getattr(line, name) for name in COPIED_LINE_FIELDS} for line in quoted]
         order = order_create(
             organisation=quote.organisation,
             actor=actor,
@@ -303,6 +330,9 @@ def quote_convert(*, quote: Quote, actor, role: str | None, idempotency_key: str
             role=role,
             quote=quote,
         )
+        credited = sum((line.credited_discount for line in quoted), ZERO)
+        if first_sale and credited > 0:
+            credit_earn(order=order, amount=credited, actor=actor)
         if key:
             IdempotencyKey.objects.create(
                 organisation=quote.organisation,
