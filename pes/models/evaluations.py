@@ -45,6 +45,8 @@ class TierEvaluation(TenantOwnedModel):
         null=True,
         blank=True,
         related_name="+",
+        # Never looked up by it (a tier is not deleted): no index to write each quarter.
+        db_index=False,
         help_text="The tier this evaluation moved the partner to (second failed quarter).",
     )
     upgrade_to = models.ForeignKey(
@@ -53,6 +55,7 @@ class TierEvaluation(TenantOwnedModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         help_text="The next tier, every requirement of which the partner met.",
     )
     evaluated_at = models.DateTimeField()
