@@ -5,7 +5,8 @@
    evaluated before, the tier that first evaluation used — so a re-run after the quarter
    moved a partner measures the same tier again.
 2. Write one record per partner and quarter with one INSERT ... ON CONFLICT: a re-run
-   replaces the figures in place; a transition already applied stays applied.
+   replaces the figures in place (only where they changed); a transition already applied
+   stays applied.
 3. At the evaluation in which a partner fails its second quarter of the calendar year at
    its tier, move it to the best tier whose requirements it meets: a lower tier of its own
    type, else the programme's transition type (Vates: Reseller), else that type's first
@@ -273,6 +274,11 @@ ON CONFLICT (organisation_id, year, quarter) DO UPDATE SET
     measures = EXCLUDED.measures, failed_quarters = EXCLUDED.failed_quarters,
     transitioned_to_id = EXCLUDED.transitioned_to_id, upgrade_to_id = EXCLUDED.upgrade_to_id,
     evaluated_at = EXCLUDED.evaluated_at, evaluated_by = EXCLUDED.evaluated_by
+WHERE (pes_tierevaluation.tier_id, pes_tierevaluation.passed, pes_tierevaluation.criteria,
+       pes_tierevaluation.measures, pes_tierevaluation.failed_quarters,
+       pes_tierevaluation.transitioned_to_id, pes_tierevaluation.upgrade_to_id)
+    IS DISTINCT FROM (EXCLUDED.tier_id, EXCLUDED.passed, EXCLUDED.criteria, EXCLUDED.measures,
+       EXCLUDED.failed_quarters, EXCLUDED.transitioned_to_id, EXCLUDED.upgrade_to_id)
 """
 _UPSERT_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s, %s, %s, %s)"
 
@@ -292,7 +298,10 @@ WHERE e.year = %s AND e.quarter = %s AND e.evaluated_at = %s
 
 def _records_write(rows: list[tuple]) -> None:
     """One INSERT ... ON CONFLICT for every record (pages of 1,000 rows): a re-run
-    replaces the figures of the same row, keeping its id and its ``notified_at``."""
+    replaces the figures of the same row, keeping its id and its ``notified_at``. A record
+    whose result is unchanged is left as it is (who evaluated it and when, and no new audit
+    record: ``_AUDIT_ROWS_SQL`` reads this run's ``evaluated_at``), so a re-run costs
+    little and the audit trail holds what changed."""
     with connection.cursor() as cursor:
         execute_values(cursor.cursor, _UPSERT_SQL, rows, template=_UPSERT_ROW, page_size=1000)
 

@@ -241,6 +241,36 @@ def test_rerunning_a_quarter_replaces_its_record_and_never_moves_twice(partner):
     assert current_tier(organisation) == tier("reseller", 1)
 
 
+def test_a_rerun_rewrites_only_the_records_whose_figures_changed(partner):
+    # Given two resellers evaluated for a quarter
+    changing = partner("reseller", tier=1, country="DE", vat_number=DE_VAT).organisation
+    steady = partner("reseller", tier=1, country="DE", vat_number=DE_VAT).organisation
+    run(LAST_YEAR_Q3)
+
+    def audited() -> int:
+        with observer():
+            return AuditEvent.objects.filter(action="tier_evaluation.recorded").count()
+
+    first = {org.pk: record(org, LAST_YEAR_Q3) for org in (changing, steady)}
+    assert audited() == 2
+
+    # When the quarter is re-run with the same figures: nothing is rewritten
+    rerun = run(LAST_YEAR_Q3)
+    assert rerun.evaluated == 2
+    assert audited() == 2
+    assert record(steady, LAST_YEAR_Q3).evaluated_at == first[steady.pk].evaluated_at
+
+    # When one partner's figures change (points approved late): only its record is
+    points(changing, 30, on=LAST_YEAR_Q3.end)
+    run(LAST_YEAR_Q3)
+    changed = record(changing, LAST_YEAR_Q3)
+    assert changed.pk == first[changing.pk].pk
+    assert changed.measures["pes"] == first[changing.pk].measures["pes"] + 30
+    assert changed.evaluated_at > first[changing.pk].evaluated_at
+    assert record(steady, LAST_YEAR_Q3).evaluated_at == first[steady.pk].evaluated_at
+    assert audited() == 3
+
+
 def test_a_partner_meeting_the_next_tier_is_flagged_and_staff_confirm(partner):
     from pes.services.tiers import upgrade_confirm
     from tests.factories import staff_user
