@@ -91,6 +91,8 @@ class OrderAdmin(AuditTrailMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
             None,
             {"fields": ["reference", "status", "kind", "space", "billing_period", "created_at"]},
         ),
+        # A monthly subscription the partner cancelled, and its last day.
+        ("Subscription", {"fields": [("subscription_cancelled_at", "subscription_end")]}),
         (
             "Partner",
             {"fields": ["organisation", "distributor", "placed_by_distributor", "created_by"]},

@@ -37,6 +37,7 @@ from billing.services.codes import redeem_code_url
 from billing.services.documents import PRICED_AMOUNT_FIELDS, PRICED_LINE_AMOUNT_FIELDS
 from billing.services.orders import MAX_KEY, order_place, order_place_for_reseller
 from billing.services.sale_input import MAX_COPIES, MAX_LINES
+from billing.services.subscriptions import subscription_cancel
 from deals.api.registrations import csv_cell
 from partners import roles
 from portal.api.schema import ERROR_RESPONSES
@@ -144,6 +145,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "currency",
             *PRICED_AMOUNT_FIELDS,
             "upgrade_credit",
+            "subscription_cancelled_at",
+            "subscription_end",
             "owner",
             "distributor",
             "supplied",
@@ -245,7 +248,12 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
     tenant_queryset = Order.objects.select_related("organisation", "distributor")
     serializer_class = OrderSerializer
     filterset_class = OrderFilterSet
-    roles_by_action = {"create": roles.BUY, "codes": roles.BUY, "*": roles.ALL}
+    roles_by_action = {
+        "create": roles.BUY,
+        "codes": roles.BUY,
+        "cancel_subscription": roles.BUY,
+        "*": roles.ALL,
+    }
 
     def refine_queryset(self, queryset):
         if self.action == "retrieve":
@@ -330,6 +338,27 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
             )
         return response
 
+    @extend_schema(
+        summary="Cancel a monthly subscription at the end of the period already billed",
+        description="The licences run to the end of the current period (`subscription_end`); "
+        "no later month is invoiced. 409 for a yearly order, a cancelled order or a "
+        "subscription already cancelled.",
+        request=None,
+        responses={200: OrderDetailSerializer, **ERROR_RESPONSES(403, 404, 409)},
+    )
+    def cancel_subscription(self, request, id=None):
+        order = self.get_object()
+        if order.organisation_id != self.organisation.pk:
+            raise NotFound("No such order of yours.")  # a distributor reads it only
+        subscription_cancel(
+            organisation=self.organisation,
+            order=order,
+            actor=request.user,
+            role=request._request.caller.role,
+        )
+        order = self.tenant_queryset.prefetch_related(order_lines()).get(pk=order.pk)
+        return Response(OrderDetailSerializer(order, context=self.get_serializer_context()).data)
+
 
 def _plain(value):
     """Validated data as plain dicts and lists (what the service and its digest read)."""
@@ -344,4 +373,9 @@ urlpatterns = [
     path("orders", OrderViewSet.as_view({"get": "list", "post": "create"}), name="orders-list"),
     path("orders/<uuid:id>", OrderViewSet.as_view({"get": "retrieve"}), name="orders-detail"),
     path("orders/<uuid:id>/codes", OrderViewSet.as_view({"get": "codes"}), name="orders-codes"),
+    path(
+        "orders/<uuid:id>/cancel-subscription",
+        OrderViewSet.as_view({"post": "cancel_subscription"}),
+        name="orders-cancel-subscription",
+    ),
 ]

@@ -40,6 +40,15 @@ class Order(PricedDocument, DistributorVisibleModel):
     placed_by_distributor = models.BooleanField(
         default=False, help_text="Placed by the distributor for its attached reseller."
     )
+    subscription_cancelled_at = models.DateTimeField(
+        null=True, blank=True, help_text="A monthly subscription the partner cancelled."
+    )
+    subscription_end = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A cancelled monthly subscription's last day: the end of the period it was "
+        "cancelled in. No later period is billed; its licences end then.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,7 +1,8 @@
 """Monthly subscriptions (SPEC §3.10): a monthly order bills one period at a time. Its first
 period is invoiced with the order; the daily job (billing.issue_period_invoices) issues
 each later period's invoice once it starts and moves the order's licences to the period's
-end. Idempotent per subscription and period: the invoice's unique (order, period) makes a
+end, until the partner cancels the subscription (billing.services.subscriptions).
+Idempotent per subscription and period: the invoice's unique (order, period) makes a
 second run, or a second scheduler running at once, find the first invoice."""
 
 from __future__ import annotations
@@ -36,26 +37,40 @@ def period_invoices_issue(*, today: datetime.date | None = None) -> int:
     orders = list(
         Order.objects.filter(billing_period=BillingPeriod.MONTHLY)
         .exclude(status=Order.Status.CANCELLED)
-        .values_list("pk", "organisation_id", "created_at")
+        .values_list("pk", "organisation_id", "created_at", "subscription_end")
     )
     invoiced = defaultdict(set)
     for order_id, start in Invoice.objects.filter(
-        order_id__in=[pk for pk, _, _ in orders], kind=Invoice.Kind.INVOICE
+        order_id__in=[pk for pk, *_ in orders], kind=Invoice.Kind.INVOICE
     ).values_list("order_id", "period_start"):
         invoiced[order_id].add(start)
     issued = 0
-    for order_id, organisation_id, created_at in orders:
+    for order_id, organisation_id, created_at, subscription_end in orders:
         missing = [
             start
             for start in period_starts_due(started=timezone.localdate(created_at), today=today)
-            if start not in invoiced[order_id]
+            if start not in invoiced[order_id] and _billable(start, subscription_end)
         ]
         for start in missing:
             with tenant_context(organisation_id), transaction.atomic():
-                order = Order.objects.select_related("distributor").get(pk=order_id)
+                # The cancellation's lock (billing.services.subscriptions): a period and a
+                # cancellation at the same moment are judged one after the other.
+                order = (
+                    Order.objects.select_for_update(of=("self",))
+                    .select_related("distributor")
+                    .get(pk=order_id)
+                )
+                if not _billable(start, order.subscription_end):
+                    continue
                 period_bill(order=order, period_start=start)
                 issued += 1
     return issued
+
+
+def _billable(start: datetime.date, subscription_end: datetime.date | None) -> bool:
+    """Whether the period starting on ``start`` is billed: every one, until the partner
+    cancels; then none after the cancelled subscription's end."""
+    return subscription_end is None or start <= subscription_end
 
 
 def period_bill(*, order: Order, period_start: datetime.date) -> Invoice:

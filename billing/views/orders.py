@@ -2,15 +2,22 @@
 distributor, read-only), with the list's filters and an order's priced lines, licences,
 codes and deal."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_safe
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
 from billing.models import Order, Space
 from billing.selectors.invoices import invoice_amount_due, order_invoices
 from billing.selectors.orders import OrderFilterSet, order_for, order_is_supplied, orders_for
 from billing.selectors.payments import order_awaiting_payment
+from billing.services.subscriptions import current_period_start, subscription_cancel
+from licensing.models import BillingPeriod
+from licensing.services.licences import add_months
 from partners import roles
+from portal.errors import DomainError
 from portal.pagination import filtered_page
 from portal.tenancy.access import member_required
 
@@ -64,11 +71,52 @@ def order_detail(request, order_id):
             "invoices": invoices,
             "payment_hold": order_awaiting_payment(order),
             "releases_on_payment": programme.hold_licences_until_paid,
+            "subscription": _subscription(order, request=request, supplied=supplied),
         },
     )
+
+
+def _subscription(order, *, request, supplied: bool) -> dict | None:
+    """A monthly order's subscription: when the next month is billed, or when it ends."""
+    if order.billing_period != BillingPeriod.MONTHLY or order.status == order.Status.CANCELLED:
+        return None
+    today = timezone.localdate()
+    return {
+        "next_period": add_months(current_period_start(order, today=today), 1),
+        "can_cancel": not supplied
+        and order.subscription_cancelled_at is None
+        and request.caller.role in roles.BUY,
+    }
+
+
+@member_required(roles=roles.BUY)
+@require_POST
+def order_cancel_subscription(request, order_id):
+    organisation = request.caller.organisation
+    order = order_for(organisation=organisation, order_id=order_id)
+    if order_is_supplied(order, organisation=organisation):
+        raise Http404  # a distributor reads what it supplied, never changes it
+    try:
+        order = subscription_cancel(
+            organisation=organisation, order=order, actor=request.user, role=request.caller.role
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"The subscription is cancelled: its licences run to "
+            f"{order.subscription_end:%d %b %Y}, and no later month is billed.",
+        )
+    return redirect("billing:order-detail", order_id=order.pk)
 
 
 urlpatterns = [
     path("orders/", order_list, name="order-list"),
     path("orders/<uuid:order_id>/", order_detail, name="order-detail"),
+    path(
+        "orders/<uuid:order_id>/cancel-subscription/",
+        order_cancel_subscription,
+        name="order-cancel-subscription",
+    ),
 ]

@@ -11,6 +11,8 @@ and reminds partners before a licence or trial ends.
   before its new end. A yearly customer licence that was sold through an order is left to
   the renewal reminder (billing.services.renewals), which says the same at the same
   thresholds, with the renewal's price: the partner gets one email about it, not two.
+  A running monthly subscription's licence is not reminded (its end moves on each month);
+  a cancelled one's is.
 
 Both are idempotent and safe to run concurrently: each licence is row-locked (rows
 another run holds are skipped), and both run in the job's named system context.
@@ -22,6 +24,7 @@ import datetime
 import logging
 from collections import defaultdict
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
@@ -92,6 +95,20 @@ renewal_reminded = Q(
 )
 
 
+def _running_subscription() -> Exists:
+    """A licence of a monthly subscription that is still running (not cancelled): its end
+    moves a month on at each billed period, so it always "ends within the month" and is
+    no news; once the partner cancels (billing.services.subscriptions), its end is."""
+    order_line = apps.get_model("billing", "OrderLine")  # billing sells licences
+    return Exists(
+        order_line.objects.filter(
+            licence=OuterRef("pk"),
+            order__billing_period=BillingPeriod.MONTHLY,
+            order__subscription_end__isnull=True,
+        ).exclude(order__status="cancelled")
+    )
+
+
 def reminder_recipients(*, organisation_id) -> list[str]:
     return list(
         Membership.objects.filter(
@@ -122,8 +139,8 @@ def licence_reminders_send(*, today: datetime.date | None = None) -> int:
             ends_on__gte=today,
             ends_on__lte=today + datetime.timedelta(days=widest),
         )
-        .alias(reminded=Exists(reminded))
-        .filter(reminded=False)
+        .alias(reminded=Exists(reminded), subscribed=_running_subscription())
+        .filter(reminded=False, subscribed=False)
         .exclude(renewal_reminded)
         .order_by("organisation_id", "ends_on", "id")
     )

@@ -65,6 +65,30 @@ ROUTES["api:orders-codes"] = TenantObject(
 )
 
 
+def _subscription(tenant):
+    """A monthly order: its subscription is the owner's to cancel (a distributor that
+    supplied it only reads the order)."""
+    return place_order(
+        tenant.organisation,
+        billing_period="monthly",
+        customer_name=f"{first_name(tenant)} Subscriber {tenant.organisation.pk}",
+    )
+
+
+for _name, _path in (
+    ("api:orders-cancel-subscription", _API + "/{id}/cancel-subscription"),
+    ("billing:order-cancel-subscription", "/space/orders/{id}/cancel-subscription/"),
+):
+    ROUTES[_name] = TenantObject(
+        _path,
+        make=_subscription,
+        methods=("post",),
+        roles={"post": roles.BUY},
+        supplier_reads=False,
+        shows_supplier=True,  # the order names the distributor it was placed through
+    )
+
+
 def _new_order_form() -> dict:
     """The new-order page's "Place order" (the owner's allowed write places one)."""
     data = {
