@@ -37,7 +37,7 @@ from billing.services.codes import redeem_code_url
 from billing.services.documents import PRICED_AMOUNT_FIELDS, PRICED_LINE_AMOUNT_FIELDS
 from billing.services.orders import MAX_KEY, order_place, order_place_for_reseller
 from billing.services.sale_input import MAX_COPIES, MAX_LINES
-from billing.services.subscriptions import subscription_cancel
+from billing.services.subscriptions import subscription_cancel, subscription_resume
 from deals.api.registrations import csv_cell
 from partners import roles
 from portal.api.schema import ERROR_RESPONSES
@@ -252,6 +252,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
         "create": roles.BUY,
         "codes": roles.BUY,
         "cancel_subscription": roles.BUY,
+        "resume_subscription": roles.BUY,
         "*": roles.ALL,
     }
 
@@ -347,10 +348,23 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
         responses={200: OrderDetailSerializer, **ERROR_RESPONSES(403, 404, 409)},
     )
     def cancel_subscription(self, request, id=None):
+        return self._subscription(request, subscription_cancel)
+
+    @extend_schema(
+        summary="Take a subscription's cancellation back before it has ended",
+        description="The next month is billed as usual. 409 for a running subscription, or "
+        "one that has ended (place a new order).",
+        request=None,
+        responses={200: OrderDetailSerializer, **ERROR_RESPONSES(403, 404, 409)},
+    )
+    def resume_subscription(self, request, id=None):
+        return self._subscription(request, subscription_resume)
+
+    def _subscription(self, request, service):
         order = self.get_object()
         if order.organisation_id != self.organisation.pk:
             raise NotFound("No such order of yours.")  # a distributor reads it only
-        subscription_cancel(
+        service(
             organisation=self.organisation,
             order=order,
             actor=request.user,
@@ -377,5 +391,10 @@ urlpatterns = [
         "orders/<uuid:id>/cancel-subscription",
         OrderViewSet.as_view({"post": "cancel_subscription"}),
         name="orders-cancel-subscription",
+    ),
+    path(
+        "orders/<uuid:id>/resume-subscription",
+        OrderViewSet.as_view({"post": "resume_subscription"}),
+        name="orders-resume-subscription",
     ),
 ]

@@ -14,7 +14,7 @@ from partners.models import Membership
 from portal.mail import send_templated
 
 #: Every email a partner gets about an order (templates billing/emails/order_<event>).
-ORDER_EVENTS = frozenset({"placed", "paid", "subscription_cancelled"})
+ORDER_EVENTS = frozenset({"placed", "paid", "subscription_cancelled", "subscription_resumed"})
 
 
 def order_recipients(*, order: Order) -> list[str]:

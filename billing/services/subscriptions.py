@@ -30,6 +30,54 @@ def current_period_start(order: Order, *, today: datetime.date) -> datetime.date
     return ([started, *period_starts_due(started=started, today=today)])[-1]
 
 
+def _locked_subscription(*, organisation, order: Order) -> Order:
+    """The organisation's own monthly order, row-locked to the commit (the period job takes
+    the same lock before billing a period), or the refusal."""
+    locked = (
+        Order.objects.owned_by(organisation)
+        .select_for_update(of=("self",))
+        .filter(pk=order.pk)
+        .first()
+    )
+    if locked is None:  # another partner's, or one a distributor only reads
+        raise NotFound("No such order of yours.")
+    if locked.billing_period != BillingPeriod.MONTHLY:
+        raise Conflict(
+            "Only a monthly subscription is cancelled: a yearly licence runs to its end "
+            "and is renewed only if you renew it.",
+            code="not_a_subscription",
+        )
+    if locked.status == Order.Status.CANCELLED:
+        raise Conflict("This order is cancelled.", code="order_cancelled")
+    return locked
+
+
+def _subscription_change(*, order: Order, actor, event: str, end, summary: str) -> None:
+    """Write the subscription's end (None: running), audit it and email the partner."""
+    before = {
+        "subscription_end": order.subscription_end.isoformat() if order.subscription_end else None
+    }
+    order.subscription_cancelled_at = timezone.now() if end is not None else None
+    order.subscription_end = end
+    order.save(update_fields=["subscription_cancelled_at", "subscription_end"])
+    audit_record(
+        actor=actor,
+        action=f"order.subscription_{event}",
+        obj=order,
+        organisation=order.organisation_id,
+        before=before,
+        after={"subscription_end": end.isoformat() if end is not None else None},
+        summary=summary,
+    )
+    from billing.tasks import send_order_email  # tasks import the services
+
+    send_order_email.delay_on_commit(
+        organisation_id=str(order.organisation_id),
+        order_id=str(order.pk),
+        event=f"subscription_{event}",
+    )
+
+
 def subscription_cancel(
     *, organisation, order: Order, actor, role: str | None, today: datetime.date | None = None
 ) -> Order:
@@ -39,23 +87,7 @@ def subscription_cancel(
     require_buyer_role(role)
     today = today or timezone.localdate()
     with transaction.atomic():
-        # The period job takes the same lock before billing a period.
-        order = (
-            Order.objects.owned_by(organisation)
-            .select_for_update(of=("self",))
-            .filter(pk=order.pk)
-            .first()
-        )
-        if order is None:  # another partner's, or one a distributor only reads
-            raise NotFound("No such order of yours.")
-        if order.billing_period != BillingPeriod.MONTHLY:
-            raise Conflict(
-                "Only a monthly subscription is cancelled: a yearly licence runs to its end "
-                "and is renewed only if you renew it.",
-                code="not_a_subscription",
-            )
-        if order.status == Order.Status.CANCELLED:
-            raise Conflict("This order is cancelled.", code="order_cancelled")
+        order = _locked_subscription(organisation=organisation, order=order)
         if order.subscription_cancelled_at is not None:
             raise Conflict(
                 f"This subscription is already cancelled: it ends on "
@@ -65,24 +97,40 @@ def subscription_cancel(
         _, end = period_of(
             start=current_period_start(order, today=today), billing_period=order.billing_period
         )
-        order.subscription_cancelled_at = timezone.now()
-        order.subscription_end = end
-        order.save(update_fields=["subscription_cancelled_at", "subscription_end"])
-        audit_record(
+        _subscription_change(
+            order=order,
             actor=actor,
-            action="order.subscription_cancelled",
-            obj=order,
-            organisation=order.organisation_id,
-            before={"subscription_end": None},
-            after={"subscription_end": end.isoformat()},
+            event="cancelled",
+            end=end,
             summary=f"Monthly subscription {order.reference} cancelled: its licences run to "
             f"{end:%d %b %Y}, no later month is billed",
         )
-        from billing.tasks import send_order_email  # tasks import the services
+    return order
 
-        send_order_email.delay_on_commit(
-            organisation_id=str(order.organisation_id),
-            order_id=str(order.pk),
-            event="subscription_cancelled",
+
+def subscription_resume(
+    *, organisation, order: Order, actor, role: str | None, today: datetime.date | None = None
+) -> Order:
+    """Take a cancellation back before the subscription has ended: the next month is
+    billed as if it had never been cancelled. After its end, a new order is needed."""
+    require_buyer_role(role)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        order = _locked_subscription(organisation=organisation, order=order)
+        if order.subscription_cancelled_at is None:
+            raise Conflict("This subscription is running.", code="subscription_running")
+        if today > order.subscription_end:
+            raise Conflict(
+                f"This subscription ended on {order.subscription_end:%d %b %Y}: place a new "
+                "order to subscribe again.",
+                code="subscription_ended",
+            )
+        _subscription_change(
+            order=order,
+            actor=actor,
+            event="resumed",
+            end=None,
+            summary=f"Monthly subscription {order.reference} resumed: the next month is "
+            "billed as usual",
         )
     return order

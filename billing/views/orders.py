@@ -13,7 +13,11 @@ from billing.models import Order, Space
 from billing.selectors.invoices import invoice_amount_due, order_invoices
 from billing.selectors.orders import OrderFilterSet, order_for, order_is_supplied, orders_for
 from billing.selectors.payments import order_awaiting_payment
-from billing.services.subscriptions import current_period_start, subscription_cancel
+from billing.services.subscriptions import (
+    current_period_start,
+    subscription_cancel,
+    subscription_resume,
+)
 from licensing.models import BillingPeriod
 from licensing.services.licences import add_months
 from partners import roles
@@ -83,31 +87,38 @@ def _subscription(order, *, request, supplied: bool) -> dict | None:
     today = timezone.localdate()
     return {
         "next_period": add_months(current_period_start(order, today=today), 1),
-        "can_cancel": not supplied
-        and order.subscription_cancelled_at is None
-        and request.caller.role in roles.BUY,
+        "can_change": not supplied and request.caller.role in roles.BUY,
+        "ended": order.subscription_end is not None and today > order.subscription_end,
     }
+
+
+_SUBSCRIPTION_ACTIONS = {
+    "cancel": (
+        subscription_cancel,
+        "The subscription is cancelled: its licences run to {end:%d %b %Y}, and no later "
+        "month is billed.",
+    ),
+    "resume": (subscription_resume, "The subscription runs on: each month is billed as before."),
+}
 
 
 @member_required(roles=roles.BUY)
 @require_POST
-def order_cancel_subscription(request, order_id):
+def order_subscription(request, order_id, action):
+    """Cancel a monthly subscription at the end of the month billed, or take that back."""
     organisation = request.caller.organisation
     order = order_for(organisation=organisation, order_id=order_id)
-    if order_is_supplied(order, organisation=organisation):
+    if action not in _SUBSCRIPTION_ACTIONS or order_is_supplied(order, organisation=organisation):
         raise Http404  # a distributor reads what it supplied, never changes it
+    service, done = _SUBSCRIPTION_ACTIONS[action]
     try:
-        order = subscription_cancel(
+        order = service(
             organisation=organisation, order=order, actor=request.user, role=request.caller.role
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            f"The subscription is cancelled: its licences run to "
-            f"{order.subscription_end:%d %b %Y}, and no later month is billed.",
-        )
+        messages.success(request, done.format(end=order.subscription_end))
     return redirect("billing:order-detail", order_id=order.pk)
 
 
@@ -115,8 +126,8 @@ urlpatterns = [
     path("orders/", order_list, name="order-list"),
     path("orders/<uuid:order_id>/", order_detail, name="order-detail"),
     path(
-        "orders/<uuid:order_id>/cancel-subscription/",
-        order_cancel_subscription,
-        name="order-cancel-subscription",
+        "orders/<uuid:order_id>/subscription/<slug:action>/",
+        order_subscription,
+        name="order-subscription",
     ),
 ]

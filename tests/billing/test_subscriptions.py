@@ -11,10 +11,10 @@ from django.core import mail
 
 from billing.models import Invoice, Order
 from billing.services.periods import period_invoices_issue
-from billing.services.subscriptions import subscription_cancel
+from billing.services.subscriptions import subscription_cancel, subscription_resume
 from licensing.models import Licence
 from licensing.services.expiry import licence_reminders_send, licences_expire
-from portal.errors import NotFound
+from portal.errors import Conflict, NotFound
 from portal.models import AuditEvent
 from tests.billing.factories import place_order
 from tests.tenancy_support import observer
@@ -37,6 +37,10 @@ def licence_of(order) -> Licence:
 
 def cancel_url(order) -> str:
     return f"/api/v1/orders/{order.pk}/cancel-subscription"
+
+
+def resume_url(order) -> str:
+    return f"/api/v1/orders/{order.pk}/resume-subscription"
 
 
 def test_a_cancelled_subscription_runs_to_the_end_of_the_month_billed_then_stops(
@@ -116,9 +120,9 @@ def test_only_buyers_cancel_and_never_someone_elses_subscription(partner):
 
     # A technical member may read the order, not cancel it; another partner finds nothing
     assert technical.get(f"/space/orders/{order.pk}/").status_code == 200
-    assert technical.post(f"/space/orders/{order.pk}/cancel-subscription/").status_code == 403
+    assert technical.post(f"/space/orders/{order.pk}/subscription/cancel/").status_code == 403
     assert other.api().post(cancel_url(order)).status_code == 404
-    assert other.browser().post(f"/space/orders/{order.pk}/cancel-subscription/").status_code == 404
+    assert other.browser().post(f"/space/orders/{order.pk}/subscription/cancel/").status_code == 404
     with observer(), pytest.raises(NotFound):
         subscription_cancel(
             organisation=other.organisation, order=order, actor=other.admin, role="admin"
@@ -152,12 +156,66 @@ def test_the_order_page_offers_the_cancellation_and_then_shows_the_end(partner):
     browser = reseller.browser()
     page = browser.get(f"/space/orders/{order.pk}/").content.decode()
     assert "the next month is invoiced on" in page
-    assert f"/space/orders/{order.pk}/cancel-subscription/" in page
+    assert f"/space/orders/{order.pk}/subscription/cancel/" in page
 
-    done = browser.post(f"/space/orders/{order.pk}/cancel-subscription/", follow=True)
+    done = browser.post(f"/space/orders/{order.pk}/subscription/cancel/", follow=True)
 
     page = done.content.decode()
     assert "The subscription is cancelled" in page
     assert "no later month is billed" in page
-    assert f"/space/orders/{order.pk}/cancel-subscription/" not in page
-    assert browser.get(f"/space/orders/{order.pk}/cancel-subscription/").status_code == 405
+    assert f"/space/orders/{order.pk}/subscription/cancel/" not in page
+    assert f"/space/orders/{order.pk}/subscription/resume/" in page
+    assert browser.get(f"/space/orders/{order.pk}/subscription/cancel/").status_code == 405
+    assert browser.post(f"/space/orders/{order.pk}/subscription/stop/").status_code == 404
+
+    # Taken back from the same page
+    kept = browser.post(f"/space/orders/{order.pk}/subscription/resume/", follow=True)
+    page = kept.content.decode()
+    assert "The subscription runs on" in page
+    assert f"/space/orders/{order.pk}/subscription/cancel/" in page
+
+
+def test_a_cancellation_is_taken_back_before_the_end_not_after(
+    partner, django_capture_on_commit_callbacks
+):
+    reseller = partner("reseller", country="FR", vat_number=FR_VAT)
+    order = place_order(reseller.organisation, billing_period="monthly")
+    end = invoices(order)[0].period_end
+    api = reseller.api()
+
+    assert api.post(resume_url(order)).json()["code"] == "subscription_running"
+    assert api.post(cancel_url(order)).status_code == 200
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        resumed = api.post(resume_url(order))
+    assert resumed.status_code == 200
+    assert resumed.json()["subscription_end"] is None
+    assert [m.subject for m in mail.outbox] == [
+        f"Subscription {order.reference} resumed: it is billed monthly again"
+    ]
+    # ...so the next month is billed
+    assert period_invoices_issue(today=end + DAY) == 1
+
+    # A subscription that has ended stays ended
+    assert api.post(cancel_url(order)).status_code == 200
+    ended_on = invoices(order)[-1].period_end
+    with observer(), pytest.raises(Conflict) as refused:
+        subscription_resume(
+            organisation=reseller.organisation,
+            order=order,
+            actor=reseller.admin,
+            role="admin",
+            today=ended_on + DAY,
+        )
+    assert refused.value.code == "subscription_ended"
+    with observer():
+        actions = list(
+            AuditEvent.objects.filter(action__startswith="order.subscription_")
+            .order_by("id")
+            .values_list("action", flat=True)
+        )
+    assert actions == [
+        "order.subscription_cancelled",
+        "order.subscription_resumed",
+        "order.subscription_cancelled",
+    ]

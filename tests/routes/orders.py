@@ -77,7 +77,7 @@ def _subscription(tenant):
 
 for _name, _path in (
     ("api:orders-cancel-subscription", _API + "/{id}/cancel-subscription"),
-    ("billing:order-cancel-subscription", "/space/orders/{id}/cancel-subscription/"),
+    ("billing:order-subscription", "/space/orders/{id}/subscription/cancel/"),
 ):
     ROUTES[_name] = TenantObject(
         _path,
@@ -87,6 +87,29 @@ for _name, _path in (
         supplier_reads=False,
         shows_supplier=True,  # the order names the distributor it was placed through
     )
+
+
+def _cancelled_subscription(tenant):
+    """A monthly order its owner cancelled: taking that back is the owner's."""
+    from billing.services.subscriptions import subscription_cancel
+    from tests.tenancy_support import observer
+
+    order = _subscription(tenant)
+    with observer():
+        subscription_cancel(
+            organisation=tenant.organisation, order=order, actor=tenant.admin, role="admin"
+        )
+    return order
+
+
+ROUTES["api:orders-resume-subscription"] = TenantObject(
+    _API + "/{id}/resume-subscription",
+    make=_cancelled_subscription,
+    methods=("post",),
+    roles={"post": roles.BUY},
+    supplier_reads=False,
+    shows_supplier=True,
+)
 
 
 def _new_order_form() -> dict:
