@@ -83,7 +83,7 @@ def quote_new(request):
                     request, f"Quote {quote.reference} is made; its PDFs are being generated."
                 )
                 return redirect("billing:quote-detail", quote_id=quote.pk)
-            pricing, _ = pricing_preview(organisation=organisation, data=data)
+            pricing, _ = pricing_preview(organisation=organisation, data=data, for_quote=True)
         except DomainError as exc:
             form.add_service_error(exc.field, exc.message)
     status = 400 if request.method == "POST" and form.errors else 200

@@ -121,3 +121,24 @@ def test_a_quote_after_the_first_sale_has_the_discount_and_leaves_the_balance(xo
     assert made.lines.get().credited_discount == D("0.00")
     assert order.net_amount == D("1200.00")
     assert [kind for kind, _amount, _ref in earned(reseller)] == [CreditEntry.Kind.EARNED]
+
+
+def test_the_quote_pages_preview_prices_as_the_quote_will_be(xo_partner):
+    # Given a reseller whose first sale earned $300 of credit (an order spends it)
+    from billing.services.preview import pricing_preview
+
+    reseller = xo_partner()
+    body = xo_order_body()
+    with observer():
+        first, _ = pricing_preview(organisation=reseller.organisation, data=body, for_quote=True)
+    assert first.lines[0].discount_rule == FIRST_SALE_RULE
+    place(reseller)
+
+    with observer():
+        as_order, _ = pricing_preview(organisation=reseller.organisation, data=body)
+        as_quote, _ = pricing_preview(organisation=reseller.organisation, data=body, for_quote=True)
+
+    # Then the order's preview spends the balance, the quote's does not (nor does the quote)
+    assert as_order.credit_applied == D("300.00")
+    assert as_quote.credit_applied == D("0.00")
+    assert as_quote.net_amount == quote(reseller).net_amount == D("1200.00")
