@@ -4,6 +4,7 @@ is not for the customer; a customer-facing variant without the discount can be s
 customer to sign through a link. A valid quote converts into one order at its prices."""
 
 import uuid
+from decimal import Decimal
 
 from django.db import models
 
@@ -50,6 +51,12 @@ class Quote(PricedDocument, DistributorVisibleModel):
 
     def __str__(self):
         return self.reference
+
+    @property
+    def credited_discount(self) -> Decimal:
+        """A first-sale quote's discount (its lines'), credited to the partner's balance
+        when the quote becomes the order."""
+        return sum((line.credited_discount for line in self.lines.all()), Decimal("0"))
 
 
 class QuoteLine(PricedLine):

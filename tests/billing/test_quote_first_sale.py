@@ -72,6 +72,9 @@ def test_a_first_sale_quoted_then_ordered_is_at_list_price_and_earns_the_credit(
     )
     assert line.discount_rule == FIRST_SALE_RULE
     assert line.credited_discount == D("300.00")
+    assert made.credited_discount == D("300.00")
+    page = reseller.browser().get(f"/space/quotes/{made.pk}/").content.decode()
+    assert "your discount of <strong>300.00 USD</strong> is credited" in page
     order = convert(reseller, made)
     assert (order.partner_discount, order.net_amount) == (D("0.00"), D("1500.00"))
     assert order.lines.get().discount_rule == FIRST_SALE_RULE
