@@ -29,8 +29,10 @@ _READ = frozenset(
 #: Finance keeps the VAT and currency rates (billing.services.tax_rates, currency_rates),
 #: reviews payments (the proofs partners upload, marking invoices paid:
 #: billing.services.payments), corrects invoices by credit note
-#: (billing.services.credit_notes) and marks approved marketing fund claims paid.
+#: (billing.services.credit_notes), marks approved marketing fund claims paid and cancels
+#: a monthly subscription when a partner asks it to (billing.services.subscriptions).
 FINANCE = _READ | {
+    "billing.cancel_subscriptions",
     "billing.change_taxrate",
     "billing.change_currencyrate",
     "billing.view_paymentproof",

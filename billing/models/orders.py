@@ -53,6 +53,9 @@ class Order(PricedDocument, DistributorVisibleModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organisation", "-created_at"])]
+        permissions = [
+            ("cancel_subscriptions", "Can cancel a partner's monthly subscription for it")
+        ]
 
     def __str__(self):
         return self.reference

@@ -22,6 +22,13 @@ from billing.services.periods import period_starts_due
 from licensing.models import BillingPeriod
 from portal.audit.services import audit_record
 from portal.errors import Conflict, NotFound
+from portal.permissions import require_staff_permission
+
+STAFF_PERMISSION = "billing.cancel_subscriptions"
+NO_STAFF_PERMISSION = (
+    "Cancelling a partner's subscription needs the channel team's permission to cancel "
+    "subscriptions."
+)
 
 
 def current_period_start(order: Order, *, today: datetime.date) -> datetime.date:
@@ -85,6 +92,19 @@ def subscription_cancel(
     its current period; returns the order. Refused for a yearly order, a cancelled order
     and a subscription already cancelled."""
     require_buyer_role(role)
+    return _cancel(organisation=organisation, order=order, actor=actor, today=today)
+
+
+def subscription_cancel_for_partner(
+    *, actor, order: Order, today: datetime.date | None = None
+) -> Order:
+    """The channel team cancels a subscription when its partner asks (the admin): the
+    same rules, under ``billing.cancel_subscriptions``."""
+    require_staff_permission(actor, STAFF_PERMISSION, NO_STAFF_PERMISSION)
+    return _cancel(organisation=order.organisation_id, order=order, actor=actor, today=today)
+
+
+def _cancel(*, organisation, order: Order, actor, today: datetime.date | None) -> Order:
     today = today or timezone.localdate()
     with transaction.atomic():
         order = _locked_subscription(organisation=organisation, order=order)

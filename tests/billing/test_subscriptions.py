@@ -11,7 +11,11 @@ from django.core import mail
 
 from billing.models import Invoice, Order
 from billing.services.periods import period_invoices_issue
-from billing.services.subscriptions import subscription_cancel, subscription_resume
+from billing.services.subscriptions import (
+    subscription_cancel,
+    subscription_cancel_for_partner,
+    subscription_resume,
+)
 from licensing.models import Licence
 from licensing.services.expiry import licence_reminders_send, licences_expire
 from portal.errors import Conflict, NotFound
@@ -219,3 +223,39 @@ def test_a_cancellation_is_taken_back_before_the_end_not_after(
         "order.subscription_resumed",
         "order.subscription_cancelled",
     ]
+
+
+def test_the_channel_team_cancels_for_a_partner_with_the_permission(partner):
+    from django.test import Client
+
+    from portal.errors import Forbidden
+    from tests.factories import staff_user
+
+    reseller = partner("reseller", country="FR", vat_number=FR_VAT)
+    order = place_order(reseller.organisation, billing_period="monthly")
+    changelist = "/admin/billing/order/"
+    action = {"action": "cancel_subscriptions", "_selected_action": [str(order.pk)]}
+
+    # Without the permission: not offered, and refused whoever calls
+    reader = staff_user("billing.view_order")
+    viewer = Client()
+    viewer.force_login(reader)
+    assert "cancel_subscriptions" not in viewer.get(changelist).content.decode()
+    viewer.post(changelist, action)
+    with observer(), pytest.raises(Forbidden):
+        subscription_cancel_for_partner(actor=reader, order=order)
+    with observer():
+        assert Order.objects.get(pk=order.pk).subscription_end is None
+
+    # With it (channel finance holds it): the same cancellation, by the staff member
+    finance = staff_user("billing.view_order", "billing.cancel_subscriptions")
+    team = Client()
+    team.force_login(finance)
+    assert "cancel_subscriptions" in team.get(changelist).content.decode()
+    done = team.post(changelist, action, follow=True)
+    assert "cancelled; its licences run to" in done.content.decode()
+    with observer():
+        cancelled = Order.objects.get(pk=order.pk)
+        event = AuditEvent.objects.get(action="order.subscription_cancelled")
+    assert cancelled.subscription_end == invoices(order)[0].period_end
+    assert event.actor == finance
