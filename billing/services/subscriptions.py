@@ -37,6 +37,11 @@ def current_period_start(order: Order, *, today: datetime.date) -> datetime.date
     return ([started, *period_starts_due(started=started, today=today)])[-1]
 
 
+def subscription_ended(order: Order, *, today: datetime.date) -> bool:
+    """Whether a cancelled subscription's last day has passed (it cannot be resumed)."""
+    return order.subscription_end is not None and today > order.subscription_end
+
+
 def _locked_subscription(*, organisation, order: Order) -> Order:
     """The organisation's own monthly order, row-locked to the commit (the period job takes
     the same lock before billing a period), or the refusal."""
@@ -139,7 +144,7 @@ def subscription_resume(
         order = _locked_subscription(organisation=organisation, order=order)
         if order.subscription_cancelled_at is None:
             raise Conflict("This subscription is running.", code="subscription_running")
-        if today > order.subscription_end:
+        if subscription_ended(order, today=today):
             raise Conflict(
                 f"This subscription ended on {order.subscription_end:%d %b %Y}: place a new "
                 "order to subscribe again.",

@@ -16,12 +16,13 @@ from billing.selectors.payments import order_awaiting_payment
 from billing.services.subscriptions import (
     current_period_start,
     subscription_cancel,
+    subscription_ended,
     subscription_resume,
 )
 from licensing.models import BillingPeriod
 from licensing.services.licences import add_months
 from partners import roles
-from portal.errors import DomainError
+from portal.errors import DomainError, NotFound
 from portal.pagination import filtered_page
 from portal.tenancy.access import member_required
 
@@ -88,7 +89,7 @@ def _subscription(order, *, request, supplied: bool) -> dict | None:
     return {
         "next_period": add_months(current_period_start(order, today=today), 1),
         "can_change": not supplied and request.caller.role in roles.BUY,
-        "ended": order.subscription_end is not None and today > order.subscription_end,
+        "ended": subscription_ended(order, today=today),
     }
 
 
@@ -108,13 +109,15 @@ def order_subscription(request, order_id, action):
     """Cancel a monthly subscription at the end of the month billed, or take that back."""
     organisation = request.caller.organisation
     order = order_for(organisation=organisation, order_id=order_id)
-    if action not in _SUBSCRIPTION_ACTIONS or order_is_supplied(order, organisation=organisation):
-        raise Http404  # a distributor reads what it supplied, never changes it
+    if action not in _SUBSCRIPTION_ACTIONS:
+        raise Http404
     service, done = _SUBSCRIPTION_ACTIONS[action]
     try:
         order = service(
             organisation=organisation, order=order, actor=request.user, role=request.caller.role
         )
+    except NotFound as exc:  # not its own: a distributor reads what it supplied, no more
+        raise Http404(exc.message) from None
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
