@@ -38,7 +38,7 @@ from billing.services.orders import (
     request_digest,
     require_buyer_role,
 )
-from billing.services.pricing import FIRST_SALE_RULE, price_sale
+from billing.services.pricing import price_sale
 from billing.services.sale_input import sale_customer_validate, sale_request_build
 from deals.services.registrations import next_reference
 from partners.models import Organisation
@@ -280,11 +280,9 @@ def _key_record(*, quote: Quote, key: str, digest: str) -> IdempotencyKey | None
     return record
 
 
-def _first_sale_check(quote: Quote, lines: list[QuoteLine]) -> bool:
-    """Whether the quote was priced as the partner's first sale; if it was, that it still
-    is (under the ledger lock, held to the commit, as an order placed directly takes it)."""
-    if not any(line.discount_rule == FIRST_SALE_RULE for line in lines):
-        return False
+def _first_sale_check(quote: Quote) -> None:
+    """A quote priced as the partner's first sale (a discount credited) still is one:
+    checked under the ledger lock, held to the commit, as an order placed directly."""
     credit_lock(quote.organisation_id)
     if not is_first_sale(organisation=quote.organisation):
         raise Conflict(
@@ -293,7 +291,6 @@ def _first_sale_check(quote: Quote, lines: list[QuoteLine]) -> bool:
             "new quote, which has your discount.",
             code="first_sale_quote_outdated",
         )
-    return True
 
 
 def quote_convert(*, quote: Quote, actor, role: str | None, idempotency_key: str = "") -> Placed:
@@ -317,7 +314,9 @@ def quote_convert(*, quote: Quote, actor, role: str | None, idempotency_key: str
                 code="signature_required",
             )
         quoted = list(quote.lines.select_related("product", "plan"))
-        first_sale = _first_sale_check(quote, quoted)
+        credited = sum((line.credited_discount for line in quoted), ZERO)
+        if credited > 0:
+            _first_sale_check(quote)
         header = {name: getattr(quote, name) for name in COPIED_HEADER_FIELDS}
         lines = [{name: getattr(line, name) for name in COPIED_LINE_FIELDS} for line in quoted]
         order = order_create(
@@ -330,8 +329,7 @@ def quote_convert(*, quote: Quote, actor, role: str | None, idempotency_key: str
             role=role,
             quote=quote,
         )
-        credited = sum((line.credited_discount for line in quoted), ZERO)
-        if first_sale and credited > 0:
+        if credited > 0:
             credit_earn(order=order, amount=credited, actor=actor)
         if key:
             IdempotencyKey.objects.create(

@@ -86,27 +86,20 @@ def reminder_days(*, licence: Licence, programme: Programme) -> int:
     return programme.licence_expiry_reminder_days
 
 
-#: The licences the renewal reminder covers (billing.services.renewals): running yearly
-#: customer licences that were sold (``order_lines``: billing's sales of the licence).
-renewal_reminded = Q(
-    kind=Licence.Kind.CUSTOMER,
-    billing_period=BillingPeriod.YEARLY,
-    order_lines__isnull=False,
+def _sold(*conditions: Q) -> Exists:
+    """Whether billing sold the licence through an order meeting ``conditions``
+    (``OrderLine``: billing's sales of a licence; licensing does not import billing)."""
+    order_line = apps.get_model("billing", "OrderLine")
+    return Exists(order_line.objects.filter(*conditions, licence=OuterRef("pk")))
+
+
+#: A running monthly subscription's licence: its end moves a month on at each billed
+#: period, so it always "ends within the month" and is no news; once the partner cancels
+#: (billing.services.subscriptions), its end is.
+RUNNING_SUBSCRIPTION = (
+    Q(order__billing_period=BillingPeriod.MONTHLY, order__subscription_end__isnull=True),
+    ~Q(order__status="cancelled"),
 )
-
-
-def _running_subscription() -> Exists:
-    """A licence of a monthly subscription that is still running (not cancelled): its end
-    moves a month on at each billed period, so it always "ends within the month" and is
-    no news; once the partner cancels (billing.services.subscriptions), its end is."""
-    order_line = apps.get_model("billing", "OrderLine")  # billing sells licences
-    return Exists(
-        order_line.objects.filter(
-            licence=OuterRef("pk"),
-            order__billing_period=BillingPeriod.MONTHLY,
-            order__subscription_end__isnull=True,
-        ).exclude(order__status="cancelled")
-    )
 
 
 def reminder_recipients(*, organisation_id) -> list[str]:
@@ -139,9 +132,10 @@ def licence_reminders_send(*, today: datetime.date | None = None) -> int:
             ends_on__gte=today,
             ends_on__lte=today + datetime.timedelta(days=widest),
         )
-        .alias(reminded=Exists(reminded), subscribed=_running_subscription())
+        .alias(reminded=Exists(reminded), sold=_sold(), subscribed=_sold(*RUNNING_SUBSCRIPTION))
         .filter(reminded=False, subscribed=False)
-        .exclude(renewal_reminded)
+        # A sold yearly licence: the renewal reminder (billing.services.renewals) says it.
+        .exclude(kind=Licence.Kind.CUSTOMER, billing_period=BillingPeriod.YEARLY, sold=True)
         .order_by("organisation_id", "ends_on", "id")
     )
     due: dict[object, list[tuple[Licence, int]]] = defaultdict(list)
