@@ -74,6 +74,19 @@ def recorded_in_this_request(obj: models.Model) -> bool:
     return (ContentType.objects.get_for_model(obj).pk, str(obj.pk)) in state.recorded
 
 
+def _writing(writer: str, actor) -> tuple:
+    """What every audit writer starts with: the check that it runs in the change's
+    transaction, then this request's state, the actor and its label, and the client IP."""
+    if not transaction.get_connection().in_atomic_block:
+        # A record written outside the change's transaction could survive a rolled-back
+        # change, or be lost after a committed one.
+        raise RuntimeError(f"{writer} must run inside the transaction of the change")
+    state = _current.get()
+    request = state.request if state is not None else None
+    actor, label = _who(actor, request)
+    return state, actor, label, client_ip(request) if request is not None else None
+
+
 def audit_record(
     *,
     actor,
@@ -93,17 +106,10 @@ def audit_record(
     concerns: None for the platform's own rows (programme rules, an application not yet
     approved).
     """
-    if not transaction.get_connection().in_atomic_block:
-        # A record written outside the change's transaction could survive a rolled-back
-        # change, or be lost after a committed one.
-        raise RuntimeError("audit_record must run inside the transaction of the change")
     if obj.pk is None:
         raise ValueError("audit_record needs a saved object (record a deletion before it)")
-    state = _current.get()
-    request = state.request if state is not None else None
-    actor, actor_label = _who(actor, request)
-    if ip is None and request is not None:
-        ip = client_ip(request)
+    state, actor, actor_label, request_ip = _writing("audit_record", actor)
+    ip = ip if ip is not None else request_ip
 
     event = AuditEvent.objects.create(
         **_event_fields(
@@ -128,12 +134,7 @@ def audit_record_many(*, actor, action: str, changes: list[AuditedChange]) -> in
     every partner): one INSERT for all of them, each still its own record."""
     if not changes:
         return 0
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_record_many must run inside the transaction of the change")
-    state = _current.get()
-    request = state.request if state is not None else None
-    actor, actor_label = _who(actor, request)
-    ip = client_ip(request) if request is not None else None
+    _state, actor, actor_label, ip = _writing("audit_record_many", actor)
     events = [
         AuditEvent(
             **_event_fields(
@@ -160,12 +161,7 @@ def audit_record_select(*, actor, action: str, model, rows_sql: str, params) -> 
     object built per row. ``rows_sql`` selects, in this order, the object's id (text), its
     representation, its organisation id, the ``after`` values (jsonb) and the summary; it
     is our own SQL with ``params``, run in the caller's transaction and context."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_record_select must run inside the transaction of the change")
-    state = _current.get()
-    request = state.request if state is not None else None
-    actor, label = _who(actor, request)
-    ip = client_ip(request) if request is not None else None
+    _state, actor, label, ip = _writing("audit_record_select", actor)
     content_type = ContentType.objects.get_for_model(model)
     sql = (
         f"INSERT INTO {AuditEvent._meta.db_table} (at, actor_id, actor_label, action, "  # noqa: S608 - our table, our SQL
